@@ -1,0 +1,399 @@
+// The discrete-event kernel: one event loop, integer time, total order (practices 1, 2, 11, 12).
+//
+// Design
+//   - An Event is a 40-byte POD: (time, seq) plus three opaque words the layer above defines
+//     (kind, target, arg). Scheduling never allocates per event: events live by value in a 4-ary
+//     implicit min-heap over one std::vector, which only grows to the peak queue length.
+//   - Total order. The key is (time, seq), seq being the kernel-wide insertion counter, so events
+//     at the same time fire in the order they were scheduled (ns-3 EventKey{m_ts, m_uid}). Keys
+//     are unique, hence the firing order never depends on the heap's layout. Scheduling before
+//     now() is a programmer error and aborts, in every build type.
+//   - Lazy cancel, always-valid handles (ns-3 EventId). schedule() returns an EventHandle
+//     {slot, gen} into a slot table. cancel() only marks the slot (a tombstone); the event stays
+//     in the heap and is discarded when it reaches the top. A slot goes back to a free list, with
+//     its generation bumped, when its event fires or its tombstone is discarded, so a handle to a
+//     fired, cancelled or recycled event never matches again: cancel() on it is a no-op, and so is
+//     cancel() on a default-constructed handle. (The generation is 32 bits: a handle kept across
+//     2^32 reuses of the same slot could alias; nothing in the simulator keeps one that long.)
+//   - Compaction. When tombstones exceed half of the heap, the heap is rebuilt without them
+//     (O(n), amortised O(1) per cancel), so millions of restarted timers cannot accumulate.
+//   - Running. run_until(limit, max_events, handler) fires events in order while their time is
+//     <= limit, calling handler(kernel, event) (or handler.handle(kernel, event) for an
+//     EventHandler). Handlers may schedule and cancel. It ends with a typed outcome: Converged
+//     when the queue is empty, TimeLimit when the next event is after `limit` (now() then
+//     becomes `limit`, so the caller inspects the state "at time limit"), EventLimit after
+//     max_events events, or whatever a handler passed to stop(). The kernel knows nothing of
+//     BGP; the layer above decides convergence and says so with stop(Outcome::Converged).
+//   - Fingerprint. Every fired event folds (time, kind, target, arg) into a running 64-bit hash;
+//     layers above fold in their own observations with fold(). Same inputs => same fingerprint.
+#pragma once
+
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "sim/time.hpp"
+
+namespace peerlab::sim {
+
+class Kernel;
+
+// Refers to one scheduled event. Default-constructed handles refer to nothing.
+struct EventHandle {
+  static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
+
+  std::uint32_t slot = kNoSlot;
+  std::uint32_t gen = 0;
+
+  constexpr bool empty() const { return slot == kNoSlot; }
+  friend constexpr bool operator==(const EventHandle&, const EventHandle&) = default;
+};
+
+struct Event {
+  Time time;
+  std::uint64_t seq;     // insertion sequence, breaks ties between equal times
+  std::uint64_t arg;     // opaque payload (e.g. a message id)
+  std::uint32_t kind;    // opaque event kind, defined by the layer above
+  std::uint32_t target;  // opaque recipient (e.g. a session id)
+  std::uint32_t slot;    // kernel bookkeeping: slot and generation of this event's handle
+  std::uint32_t gen;
+
+  constexpr EventHandle handle() const { return {slot, gen}; }
+};
+static_assert(sizeof(Event) <= 40);
+static_assert(std::is_trivially_copyable_v<Event>);
+
+enum class Outcome : std::uint8_t { Converged, TimeLimit, EventLimit, Stopped };
+
+// "converged", "time limit", "event limit", "stopped".
+std::string_view to_string(Outcome outcome);
+
+struct RunOutcome {
+  Outcome outcome;
+  Time time;             // now() when the run returned
+  std::uint64_t events;  // events fired by this run
+};
+
+struct KernelStats {
+  std::uint64_t processed = 0;     // events fired
+  std::uint64_t scheduled = 0;     // schedule() calls
+  std::uint64_t cancelled = 0;     // cancel() calls that cancelled a pending event
+  std::uint64_t peak_pending = 0;  // largest number of pending (uncancelled) events
+  std::uint64_t compactions = 0;   // heap rebuilds that dropped tombstones
+};
+
+// A running 64-bit hash of a sequence of 64-bit words. Fully specified so that values can be
+// pinned in tests: for each word v, h = rotl(h ^ (v * P2), 31) * P1, starting from the FNV-1a
+// offset basis; value() applies the xxHash64 avalanche to h. P1 and P2 are xxHash64's primes.
+class Fingerprint {
+ public:
+  constexpr void add(std::uint64_t v) { h_ = std::rotl(h_ ^ (v * kP2), 31) * kP1; }
+
+  constexpr void add_event(const Event& e) {
+    add(static_cast<std::uint64_t>(e.time));
+    add(static_cast<std::uint64_t>(e.kind) << 32 | e.target);
+    add(e.arg);
+  }
+
+  constexpr std::uint64_t value() const {
+    std::uint64_t h = h_;
+    h ^= h >> 33;
+    h *= kP2;
+    h ^= h >> 29;
+    h *= kP3;
+    h ^= h >> 32;
+    return h;
+  }
+
+ private:
+  static constexpr std::uint64_t kP1 = 0x9e3779b185ebca87ULL;
+  static constexpr std::uint64_t kP2 = 0xc2b2ae3d27d4eb4fULL;
+  static constexpr std::uint64_t kP3 = 0x165667b19e3779f9ULL;
+  std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
+// The virtual form of a handler, for callers that prefer an interface to a template argument.
+struct EventHandler {
+  virtual ~EventHandler() = default;
+  virtual void handle(Kernel& kernel, const Event& event) = 0;
+};
+
+template <class H>
+concept KernelHandler =
+    std::derived_from<std::remove_cvref_t<H>, EventHandler> || std::invocable<H&, Kernel&, const Event&>;
+
+namespace detail {
+[[noreturn]] void schedule_in_past(Time at, Time now);
+}  // namespace detail
+
+class Kernel {
+ public:
+  Kernel() = default;
+
+  // Time of the last fired event, or the limit that the last run_until stopped at.
+  Time now() const { return now_; }
+
+  // Schedules an event at `at` (>= now(); aborts otherwise) and returns its handle.
+  EventHandle schedule(Time at, std::uint32_t kind, std::uint32_t target, std::uint64_t arg = 0) {
+    if (at < now_) [[unlikely]] {
+      detail::schedule_in_past(at, now_);
+    }
+    const std::uint32_t slot = acquire_slot();
+    const std::uint32_t gen = slots_[slot].gen;
+    const Event event{at, seq_++, arg, kind, target, slot, gen};
+    if (root_is_fired_) {
+      // The first event scheduled by a handler replaces the fired event at the root: one
+      // sift-down instead of a removal plus an insertion.
+      root_is_fired_ = false;
+      sift_down(0, event);
+    } else {
+      heap_.emplace_back();
+      sift_up(heap_.size() - 1, event);
+    }
+    ++stats_.scheduled;
+    const std::uint64_t live = pending_count();
+    if (live > stats_.peak_pending) stats_.peak_pending = live;
+    return {slot, gen};
+  }
+
+  // Schedules an event `delay` (>= 0) after now().
+  EventHandle schedule_in(Time delay, std::uint32_t kind, std::uint32_t target, std::uint64_t arg = 0) {
+    return schedule(now_ + delay, kind, target, arg);
+  }
+
+  // Cancels a pending event; returns whether it was pending. A no-op returning false for a
+  // default handle, a fired event, an already-cancelled event or a handle of a recycled slot.
+  bool cancel(EventHandle handle) {
+    if (!pending(handle)) return false;
+    slots_[handle.slot].link = kCancelled;
+    ++tombstones_;
+    ++stats_.cancelled;
+    if (tombstones_ * 2 > heap_size()) compact();
+    return true;
+  }
+
+  // Whether the event is scheduled and neither fired nor cancelled.
+  bool pending(EventHandle handle) const {
+    return handle.slot < slots_.size() && slots_[handle.slot].gen == handle.gen &&
+           slots_[handle.slot].link == kPending;
+  }
+
+  // Number of pending (scheduled, not cancelled, not fired) events.
+  std::size_t pending_count() const { return heap_size() - tombstones_; }
+  bool empty() const { return pending_count() == 0; }
+  // Entries in the heap, cancelled ones included (bounded by compaction to 2 * pending + 1).
+  std::size_t heap_size() const { return heap_.size() - root_is_fired_; }
+  // Entries in the handle slot table (bounded by the peak heap size).
+  std::size_t slot_count() const { return slots_.size(); }
+
+  // Time of the next pending event, if any.
+  std::optional<Time> next_time() {
+    settle();
+    if (!discard_cancelled_top()) return std::nullopt;
+    return heap_.front().time;
+  }
+
+  // Pre-sizes the queue for `events` pending events.
+  void reserve(std::size_t events) {
+    heap_.reserve(events);
+    slots_.reserve(events);
+  }
+
+  // Asks the current run_until to return `why` after the event being handled. Called outside a
+  // run (or from a handler under step()), it makes the next run_until return at once.
+  void stop(Outcome why = Outcome::Stopped) {
+    stop_requested_ = true;
+    stop_reason_ = why;
+  }
+
+  // Fires events in (time, seq) order while their time is <= limit, at most max_events of them.
+  template <KernelHandler Handler>
+  RunOutcome run_until(Time limit, std::uint64_t max_events, Handler&& handler) {
+    settle();  // in case of a run nested in a handler
+    std::uint64_t fired = 0;
+    for (;;) {
+      if (stop_requested_) [[unlikely]] {
+        stop_requested_ = false;
+        return {stop_reason_, now_, fired};
+      }
+      if (!discard_cancelled_top()) return {Outcome::Converged, now_, fired};
+      if (heap_.front().time > limit) {
+        if (limit > now_) now_ = limit;
+        return {Outcome::TimeLimit, now_, fired};
+      }
+      if (fired == max_events) return {Outcome::EventLimit, now_, fired};
+      fire_top(handler);
+      ++fired;
+    }
+  }
+
+  // Fires the next pending event, ignoring stop requests; returns false if there is none.
+  template <KernelHandler Handler>
+  bool step(Handler&& handler) {
+    settle();
+    if (!discard_cancelled_top()) return false;
+    fire_top(handler);
+    return true;
+  }
+
+  const KernelStats& stats() const { return stats_; }
+
+  // The running hash of fired events and of every value passed to fold().
+  std::uint64_t fingerprint() const { return fingerprint_.value(); }
+  void fold(std::uint64_t observation) { fingerprint_.add(observation); }
+
+ private:
+  // Slot::link while the slot is in use; otherwise the index of the next free slot.
+  static constexpr std::uint32_t kPending = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t kCancelled = kPending - 1;
+  static constexpr std::uint32_t kEndOfFreeList = kPending - 2;
+
+  struct Slot {
+    std::uint32_t gen;
+    std::uint32_t link;
+  };
+
+  // The total order: (time, seq). Written with non-short-circuit operators so that it compiles
+  // to flag arithmetic rather than branches; heap comparisons are unpredictable by nature.
+  static bool before(Time at, std::uint64_t aseq, Time bt, std::uint64_t bseq) {
+    return (at < bt) | ((at == bt) & (aseq < bseq));
+  }
+  static bool before(const Event& a, const Event& b) { return before(a.time, a.seq, b.time, b.seq); }
+
+  std::uint32_t acquire_slot() {
+    if (free_head_ != kEndOfFreeList) {
+      const std::uint32_t slot = free_head_;
+      free_head_ = slots_[slot].link;
+      slots_[slot].link = kPending;
+      return slot;
+    }
+    slots_.push_back({1, kPending});
+    return static_cast<std::uint32_t>(slots_.size() - 1);
+  }
+
+  void release_slot(std::uint32_t slot) {
+    Slot& s = slots_[slot];
+    if (++s.gen == 0) s.gen = 1;  // generation 0 is never live
+    s.link = free_head_;
+    free_head_ = slot;
+  }
+
+  // Moves `event` up from the hole at index i to its place.
+  void sift_up(std::size_t i, const Event& event) {
+    Event* h = heap_.data();
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!before(event, h[parent])) break;
+      h[i] = h[parent];
+      i = parent;
+    }
+    h[i] = event;
+  }
+
+  // Moves `event` down from the hole at index i to its place. The smallest child is selected with
+  // conditional moves of its (time, seq), so each level costs one round of loads and no branch
+  // mispredictions.
+  void sift_down(std::size_t i, const Event& event) {
+    Event* h = heap_.data();
+    const std::size_t n = heap_.size();
+    for (;;) {
+      const std::size_t c = 4 * i + 1;
+      std::size_t m;
+      Time m_time;
+      std::uint64_t m_seq;
+      if (c + 3 < n) {
+        const bool lt01 = before(h[c + 1], h[c]);
+        const bool lt23 = before(h[c + 3], h[c + 2]);
+        const Time a_time = lt01 ? h[c + 1].time : h[c].time;
+        const std::uint64_t a_seq = lt01 ? h[c + 1].seq : h[c].seq;
+        const Time b_time = lt23 ? h[c + 3].time : h[c + 2].time;
+        const std::uint64_t b_seq = lt23 ? h[c + 3].seq : h[c + 2].seq;
+        const bool lt = before(b_time, b_seq, a_time, a_seq);
+        m = lt ? c + 2 + lt23 : c + lt01;
+        m_time = lt ? b_time : a_time;
+        m_seq = lt ? b_seq : a_seq;
+      } else if (c < n) {
+        m = c;
+        for (std::size_t k = c + 1; k < n; ++k) {
+          if (before(h[k], h[m])) m = k;
+        }
+        m_time = h[m].time;
+        m_seq = h[m].seq;
+      } else {
+        break;
+      }
+      if (!before(m_time, m_seq, event.time, event.seq)) break;
+      h[i] = h[m];
+      i = m;
+    }
+    h[i] = event;
+  }
+
+  Event pop_top() {
+    const Event top = heap_.front();
+    const Event last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down(0, last);
+    return top;
+  }
+
+  // Drops cancelled events from the top; returns whether a pending event remains.
+  bool discard_cancelled_top() {
+    while (!heap_.empty()) {
+      const std::uint32_t slot = heap_.front().slot;
+      if (slots_[slot].link != kCancelled) return true;
+      pop_top();
+      release_slot(slot);
+      --tombstones_;
+    }
+    return false;
+  }
+
+  // Fires the event at the root. The root stays in place, marked fired, while the handler runs
+  // (schedule() may reuse the position); settle() removes it if the handler did not.
+  template <class Handler>
+  void fire_top(Handler& handler) {
+    const Event event = heap_.front();
+    root_is_fired_ = true;
+    release_slot(event.slot);  // the handle stops being pending before the handler runs
+    now_ = event.time;
+    ++stats_.processed;
+    fingerprint_.add_event(event);
+    if constexpr (std::derived_from<std::remove_cvref_t<Handler>, EventHandler>) {
+      handler.handle(*this, event);
+    } else {
+      handler(*this, event);
+    }
+    settle();
+  }
+
+  // Removes a fired event left at the root, restoring the heap invariant.
+  void settle() {
+    if (root_is_fired_) {
+      root_is_fired_ = false;
+      pop_top();
+    }
+  }
+
+  void compact();
+
+  std::vector<Event> heap_;
+  std::vector<Slot> slots_;
+  std::uint32_t free_head_ = kEndOfFreeList;
+  std::size_t tombstones_ = 0;
+  Time now_ = 0;
+  std::uint64_t seq_ = 0;
+  bool root_is_fired_ = false;  // heap_[0] is an already-fired event awaiting removal
+  bool stop_requested_ = false;
+  Outcome stop_reason_ = Outcome::Stopped;
+  KernelStats stats_;
+  Fingerprint fingerprint_;
+};
+
+}  // namespace peerlab::sim

@@ -1,0 +1,650 @@
+#include "sim/kernel.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "sim/rng.hpp"
+#include "sim/time.hpp"
+
+namespace peerlab::sim {
+namespace {
+
+// Records every fired event as (time, kind, target, arg).
+struct Recorder {
+  std::vector<std::tuple<Time, std::uint32_t, std::uint32_t, std::uint64_t>> fired;
+  void operator()(Kernel&, const Event& e) { fired.emplace_back(e.time, e.kind, e.target, e.arg); }
+};
+
+std::vector<std::uint64_t> args_of(const Recorder& r) {
+  std::vector<std::uint64_t> out;
+  for (const auto& f : r.fired) out.push_back(std::get<3>(f));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ordering
+
+TEST(Kernel, EventsFireInTimeOrder) {
+  Kernel k;
+  k.schedule(30, 0, 0, 3);
+  k.schedule(10, 0, 0, 1);
+  k.schedule(20, 0, 0, 2);
+  Recorder r;
+  const RunOutcome out = k.run_until(kTimeMax, 100, r);
+  EXPECT_EQ(out.outcome, Outcome::Converged);
+  EXPECT_EQ(out.events, 3u);
+  EXPECT_EQ(args_of(r), (std::vector<std::uint64_t>{1, 2, 3}));
+}
+
+TEST(Kernel, EventsAtTheSameTimeRunInInsertionOrder) {
+  Kernel k;
+  for (std::uint64_t i = 0; i < 50; ++i) k.schedule(7, 0, 0, i);
+  k.schedule(3, 0, 0, 1000);
+  Recorder r;
+  k.run_until(kTimeMax, 1000, r);
+  ASSERT_EQ(r.fired.size(), 51u);
+  EXPECT_EQ(std::get<3>(r.fired[0]), 1000u);
+  for (std::uint64_t i = 0; i < 50; ++i) EXPECT_EQ(std::get<3>(r.fired[i + 1]), i);
+}
+
+TEST(Kernel, EventsScheduledByAHandlerAtTheCurrentTimeRunAfterThoseAlreadyQueued) {
+  Kernel k;
+  k.schedule(5, 1, 0, 1);
+  k.schedule(5, 0, 0, 2);
+  std::vector<std::uint64_t> order;
+  k.run_until(kTimeMax, 100, [&](Kernel& kk, const Event& e) {
+    order.push_back(e.arg);
+    if (e.kind == 1) kk.schedule_in(0, 0, 0, 3);
+  });
+  EXPECT_EQ(order, (std::vector<std::uint64_t>{1, 2, 3}));
+}
+
+TEST(Kernel, HandlerSeesKindTargetArgAndTime) {
+  Kernel k;
+  k.schedule(from_millis(1500), 7, 11, 0xdeadbeefcafeULL);
+  Recorder r;
+  k.run_until(kTimeMax, 10, r);
+  ASSERT_EQ(r.fired.size(), 1u);
+  EXPECT_EQ(r.fired[0], std::make_tuple(Time{1'500'000}, 7u, 11u, std::uint64_t{0xdeadbeefcafeULL}));
+  EXPECT_EQ(k.now(), 1'500'000);
+}
+
+TEST(Kernel, ScheduleInIsRelativeToNow) {
+  Kernel k;
+  k.schedule(100, 0, 0, 0);
+  Recorder r;
+  k.run_until(kTimeMax, 1, r);
+  ASSERT_EQ(k.now(), 100);
+  k.schedule_in(25, 0, 0, 1);
+  k.run_until(kTimeMax, 10, r);
+  EXPECT_EQ(std::get<0>(r.fired.back()), 125);
+}
+
+TEST(KernelDeathTest, SchedulingBeforeNowAborts) {
+  Kernel k;
+  k.schedule(100, 0, 0, 0);
+  Recorder r;
+  k.run_until(kTimeMax, 10, r);
+  EXPECT_DEATH(k.schedule(99, 0, 0, 0), "event scheduled at 0.000s, before now 0.000s \\(99 < 100 us\\)");
+}
+
+TEST(Kernel, TheVirtualHandlerInterfaceWorksLikeTheTemplateOne) {
+  struct Counter : EventHandler {
+    int calls = 0;
+    void handle(Kernel& k, const Event& e) override {
+      ++calls;
+      if (e.arg < 3) k.schedule_in(1, 0, 0, e.arg + 1);
+    }
+  };
+  Kernel k;
+  k.schedule(0, 0, 0, 0);
+  Counter c;
+  EventHandler& h = c;
+  EXPECT_EQ(k.run_until(kTimeMax, 100, h).outcome, Outcome::Converged);
+  EXPECT_EQ(c.calls, 4);
+  EXPECT_EQ(k.now(), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cancel and handles
+
+TEST(Kernel, ADefaultHandleIsNeverPendingAndCancellingItIsANoOp) {
+  Kernel k;
+  EventHandle none;
+  EXPECT_TRUE(none.empty());
+  EXPECT_FALSE(k.pending(none));
+  EXPECT_FALSE(k.cancel(none));
+  k.schedule(1, 0, 0, 0);  // slot 0 exists now; the default handle still matches nothing
+  EXPECT_FALSE(k.pending(none));
+  EXPECT_FALSE(k.cancel(none));
+  EXPECT_EQ(k.pending_count(), 1u);
+  EXPECT_EQ(k.stats().cancelled, 0u);
+}
+
+TEST(Kernel, ACancelledEventDoesNotFire) {
+  Kernel k;
+  k.schedule(1, 0, 0, 1);
+  const EventHandle h = k.schedule(2, 0, 0, 2);
+  k.schedule(3, 0, 0, 3);
+  EXPECT_TRUE(k.pending(h));
+  EXPECT_TRUE(k.cancel(h));
+  EXPECT_FALSE(k.pending(h));
+  EXPECT_EQ(k.pending_count(), 2u);
+  Recorder r;
+  k.run_until(kTimeMax, 100, r);
+  EXPECT_EQ(args_of(r), (std::vector<std::uint64_t>{1, 3}));
+}
+
+TEST(Kernel, CancellingTwiceIsANoOp) {
+  Kernel k;
+  const EventHandle h = k.schedule(2, 0, 0, 2);
+  EXPECT_TRUE(k.cancel(h));
+  EXPECT_FALSE(k.cancel(h));
+  EXPECT_EQ(k.stats().cancelled, 1u);
+  EXPECT_TRUE(k.empty());
+}
+
+TEST(Kernel, CancellingAFiredEventIsANoOp) {
+  Kernel k;
+  const EventHandle h = k.schedule(1, 0, 0, 1);
+  k.schedule(2, 0, 0, 2);
+  Recorder r;
+  k.run_until(1, 100, r);
+  EXPECT_FALSE(k.pending(h));
+  EXPECT_FALSE(k.cancel(h));
+  k.run_until(kTimeMax, 100, r);
+  EXPECT_EQ(args_of(r), (std::vector<std::uint64_t>{1, 2}));
+}
+
+TEST(Kernel, AnEventIsNoLongerPendingInsideItsOwnHandler) {
+  Kernel k;
+  const EventHandle h = k.schedule(1, 0, 0, 1);
+  bool was_pending = true;
+  bool cancelled = true;
+  k.run_until(kTimeMax, 10, [&](Kernel& kk, const Event& e) {
+    EXPECT_EQ(e.handle(), h);
+    was_pending = kk.pending(e.handle());
+    cancelled = kk.cancel(e.handle());
+  });
+  EXPECT_FALSE(was_pending);
+  EXPECT_FALSE(cancelled);
+}
+
+TEST(Kernel, AHandleOfARecycledSlotDoesNotCancelTheNewEvent) {
+  Kernel k;
+  const EventHandle old_fired = k.schedule(1, 0, 0, 1);
+  Recorder r;
+  k.run_until(kTimeMax, 10, r);
+  const EventHandle fresh = k.schedule(5, 0, 0, 2);
+  ASSERT_EQ(fresh.slot, old_fired.slot);  // the slot was recycled...
+  EXPECT_NE(fresh.gen, old_fired.gen);    // ...under a new generation
+  EXPECT_FALSE(k.cancel(old_fired));
+  EXPECT_TRUE(k.pending(fresh));
+
+  // Same with a cancelled event whose tombstone was discarded.
+  EXPECT_TRUE(k.cancel(fresh));
+  k.run_until(kTimeMax, 10, r);
+  const EventHandle newer = k.schedule(9, 0, 0, 3);
+  ASSERT_EQ(newer.slot, fresh.slot);
+  EXPECT_FALSE(k.cancel(fresh));
+  EXPECT_TRUE(k.pending(newer));
+  k.run_until(kTimeMax, 10, r);
+  EXPECT_EQ(args_of(r), (std::vector<std::uint64_t>{1, 3}));
+}
+
+TEST(Kernel, AHandlerCanCancelAndRescheduleOtherEvents) {
+  Kernel k;
+  EventHandle hold = k.schedule(from_seconds(90), 1, 0, 0);
+  k.schedule(from_seconds(30), 0, 0, 0);
+  int expiries = 0;
+  int messages = 0;
+  k.run_until(from_seconds(200), 100, [&](Kernel& kk, const Event& e) {
+    if (e.kind == 1) {
+      ++expiries;
+      return;
+    }
+    ++messages;
+    kk.cancel(hold);  // a message restarts the hold timer
+    hold = kk.schedule_in(from_seconds(90), 1, 0, 0);
+    if (messages < 3) kk.schedule_in(from_seconds(30), 0, 0, 0);
+  });
+  EXPECT_EQ(messages, 3);
+  EXPECT_EQ(expiries, 1);
+  EXPECT_EQ(k.now(), from_seconds(180));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running and outcomes
+
+TEST(Kernel, AnEmptyQueueConvergesAtTheTimeOfTheLastEvent) {
+  Kernel k;
+  Recorder r;
+  RunOutcome out = k.run_until(from_seconds(10), 100, r);
+  EXPECT_EQ(out.outcome, Outcome::Converged);
+  EXPECT_EQ(out.time, 0);
+  EXPECT_EQ(out.events, 0u);
+
+  k.schedule(from_seconds(2), 0, 0, 0);
+  out = k.run_until(from_seconds(10), 100, r);
+  EXPECT_EQ(out.outcome, Outcome::Converged);
+  EXPECT_EQ(out.time, from_seconds(2));
+  EXPECT_EQ(k.now(), from_seconds(2));
+}
+
+TEST(Kernel, RunUntilStopsAtTheLimitWithNowAtTheLimitAndResumes) {
+  Kernel k;
+  for (int i = 1; i <= 10; ++i) k.schedule(from_seconds(i), 0, 0, static_cast<std::uint64_t>(i));
+  Recorder r;
+  RunOutcome out = k.run_until(from_millis(4500), 100, r);
+  EXPECT_EQ(out.outcome, Outcome::TimeLimit);
+  EXPECT_EQ(out.events, 4u);
+  EXPECT_EQ(out.time, from_millis(4500));
+  EXPECT_EQ(k.now(), from_millis(4500));
+  EXPECT_EQ(k.next_time(), from_seconds(5));
+
+  // Inspect and change things "at 4.5s", then continue.
+  k.schedule_in(from_millis(100), 0, 0, 100);
+  out = k.run_until(kTimeMax, 100, r);
+  EXPECT_EQ(out.outcome, Outcome::Converged);
+  EXPECT_EQ(out.events, 7u);
+  EXPECT_EQ(args_of(r), (std::vector<std::uint64_t>{1, 2, 3, 4, 100, 5, 6, 7, 8, 9, 10}));
+  EXPECT_EQ(k.now(), from_seconds(10));
+}
+
+TEST(Kernel, EventsExactlyAtTheLimitAreFired) {
+  Kernel k;
+  k.schedule(from_seconds(1), 0, 0, 1);
+  k.schedule(from_seconds(1) + 1, 0, 0, 2);
+  Recorder r;
+  const RunOutcome out = k.run_until(from_seconds(1), 100, r);
+  EXPECT_EQ(out.outcome, Outcome::TimeLimit);
+  EXPECT_EQ(args_of(r), (std::vector<std::uint64_t>{1}));
+}
+
+TEST(Kernel, ALimitBeforeNowLeavesNowUnchanged) {
+  Kernel k;
+  k.schedule(from_seconds(5), 0, 0, 1);
+  k.schedule(from_seconds(9), 0, 0, 2);
+  Recorder r;
+  k.run_until(from_seconds(5), 100, r);
+  const RunOutcome out = k.run_until(from_seconds(1), 100, r);
+  EXPECT_EQ(out.outcome, Outcome::TimeLimit);
+  EXPECT_EQ(out.time, from_seconds(5));
+  EXPECT_EQ(out.events, 0u);
+}
+
+TEST(Kernel, TheEventLimitEndsARunThatStillHasWork) {
+  Kernel k;
+  k.schedule(0, 0, 0, 0);
+  auto forever = [](Kernel& kk, const Event& e) { kk.schedule_in(kMillisecond, 0, 0, e.arg + 1); };
+  RunOutcome out = k.run_until(kTimeMax, 1000, forever);
+  EXPECT_EQ(out.outcome, Outcome::EventLimit);
+  EXPECT_EQ(out.events, 1000u);
+  EXPECT_EQ(out.time, from_millis(999));
+  out = k.run_until(kTimeMax, 10, forever);  // resumes where it stopped
+  EXPECT_EQ(out.outcome, Outcome::EventLimit);
+  EXPECT_EQ(out.time, from_millis(1009));
+  EXPECT_EQ(k.stats().processed, 1010u);
+}
+
+TEST(Kernel, TheEventLimitIsNotReportedWhenNothingIsLeftToDo) {
+  Kernel k;
+  k.schedule(1, 0, 0, 0);
+  k.schedule(2, 0, 0, 0);
+  Recorder r;
+  EXPECT_EQ(k.run_until(kTimeMax, 2, r).outcome, Outcome::Converged);
+  k.schedule(from_seconds(10), 0, 0, 0);
+  EXPECT_EQ(k.run_until(from_seconds(1), 0, r).outcome, Outcome::TimeLimit);
+}
+
+TEST(Kernel, StopFromAHandlerEndsTheRunWithThatOutcome) {
+  Kernel k;
+  for (int i = 1; i <= 10; ++i) k.schedule(i, 0, 0, static_cast<std::uint64_t>(i));
+  Recorder r;
+  auto stop_at_3 = [&](Kernel& kk, const Event& e) {
+    r(kk, e);
+    if (e.arg == 3) kk.stop(Outcome::Converged);  // e.g. the BGP layer saw quiescence
+    if (e.arg == 6) kk.stop();
+  };
+  RunOutcome out = k.run_until(kTimeMax, 100, stop_at_3);
+  EXPECT_EQ(out.outcome, Outcome::Converged);
+  EXPECT_EQ(out.time, 3);
+  EXPECT_EQ(out.events, 3u);
+  EXPECT_EQ(k.pending_count(), 7u);
+
+  out = k.run_until(kTimeMax, 100, stop_at_3);  // the request was consumed; the run goes on
+  EXPECT_EQ(out.outcome, Outcome::Stopped);
+  EXPECT_EQ(out.time, 6);
+  EXPECT_EQ(out.events, 3u);
+}
+
+TEST(Kernel, AStopRequestedOutsideARunEndsTheNextRunAtOnce) {
+  Kernel k;
+  k.schedule(1, 0, 0, 0);
+  k.stop();
+  Recorder r;
+  RunOutcome out = k.run_until(kTimeMax, 100, r);
+  EXPECT_EQ(out.outcome, Outcome::Stopped);
+  EXPECT_EQ(out.events, 0u);
+  out = k.run_until(kTimeMax, 100, r);
+  EXPECT_EQ(out.outcome, Outcome::Converged);
+  EXPECT_EQ(out.events, 1u);
+}
+
+TEST(Kernel, StepFiresOneEventAndSkipsCancelledOnes) {
+  Kernel k;
+  const EventHandle a = k.schedule(1, 0, 0, 1);
+  k.schedule(2, 0, 0, 2);
+  k.cancel(a);
+  Recorder r;
+  EXPECT_TRUE(k.step(r));
+  EXPECT_EQ(k.now(), 2);
+  EXPECT_FALSE(k.step(r));
+  EXPECT_EQ(args_of(r), (std::vector<std::uint64_t>{2}));
+}
+
+TEST(Kernel, OutcomesHaveReadableNames) {
+  EXPECT_EQ(to_string(Outcome::Converged), "converged");
+  EXPECT_EQ(to_string(Outcome::TimeLimit), "time limit");
+  EXPECT_EQ(to_string(Outcome::EventLimit), "event limit");
+  EXPECT_EQ(to_string(Outcome::Stopped), "stopped");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counters, compaction and bounded memory
+
+TEST(Kernel, CountersTrackProcessedScheduledCancelledAndPeakPending) {
+  Kernel k;
+  std::vector<EventHandle> hs;
+  for (int i = 0; i < 10; ++i) hs.push_back(k.schedule(i, 0, 0, 0));
+  k.cancel(hs[3]);
+  k.cancel(hs[4]);
+  k.cancel(hs[4]);
+  Recorder r;
+  k.run_until(kTimeMax, 100, r);
+  EXPECT_EQ(k.stats().scheduled, 10u);
+  EXPECT_EQ(k.stats().cancelled, 2u);
+  EXPECT_EQ(k.stats().processed, 8u);
+  EXPECT_EQ(k.stats().peak_pending, 10u);
+}
+
+TEST(Kernel, RestartingATimerMillionsOfTimesKeepsMemoryBounded) {
+  Kernel k;
+  k.schedule(from_seconds(1), 0, 0, 0);
+  EventHandle timer = k.schedule(from_seconds(90), 1, 0, 0);
+  for (int i = 0; i < 1'000'000; ++i) {
+    k.cancel(timer);
+    timer = k.schedule(from_seconds(90) + i, 1, 0, 0);
+    ASSERT_LE(k.heap_size(), 2 * k.pending_count() + 1);
+  }
+  EXPECT_EQ(k.pending_count(), 2u);
+  EXPECT_LE(k.slot_count(), 8u);
+  EXPECT_GT(k.stats().compactions, 100'000u);
+  Recorder r;
+  k.run_until(kTimeMax, 100, r);
+  ASSERT_EQ(r.fired.size(), 2u);
+  EXPECT_EQ(std::get<0>(r.fired[1]), from_seconds(90) + 999'999);
+}
+
+// Random schedules, cancels and partial runs, checked against a std::multimap model keyed by time
+// (equal keys keep insertion order in a multimap, which is the kernel's tie-break).
+TEST(Kernel, CompactionKeepsTheOrderCorrectUnderRandomCancels) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    Rng rng(seed);
+    Kernel k;
+    std::multimap<Time, std::uint64_t> model;  // time -> id
+    std::map<std::uint64_t, std::pair<EventHandle, std::multimap<Time, std::uint64_t>::iterator>> live;
+    std::vector<std::uint64_t> all_ids;
+    std::vector<std::uint64_t> fired_kernel;
+    std::vector<std::uint64_t> fired_model;
+    std::uint64_t next_id = 0;
+    auto handler = [&](Kernel&, const Event& e) {
+      fired_kernel.push_back(e.arg);
+      live.erase(e.arg);
+    };
+
+    for (int round = 0; round < 400; ++round) {
+      const int schedules = static_cast<int>(rng.uniform(200));
+      for (int i = 0; i < schedules; ++i) {
+        // Coarse times so that many events share a time and the tie-break is exercised.
+        const Time at = k.now() + static_cast<Time>(rng.uniform(50)) * 10;
+        const std::uint64_t id = next_id++;
+        const EventHandle h = k.schedule(at, 0, 0, id);
+        live[id] = {h, model.emplace(at, id)};
+        all_ids.push_back(id);
+      }
+      const int cancels = static_cast<int>(rng.uniform(250));
+      for (int i = 0; i < cancels && !all_ids.empty(); ++i) {
+        // Any id ever issued: live ones get cancelled, fired or cancelled ones must be no-ops.
+        const std::uint64_t id = all_ids[rng.uniform(all_ids.size())];
+        auto it = live.find(id);
+        if (it == live.end()) {
+          continue;
+        }
+        ASSERT_TRUE(k.cancel(it->second.first));
+        ASSERT_FALSE(k.cancel(it->second.first));
+        model.erase(it->second.second);
+        live.erase(it);
+      }
+      ASSERT_EQ(k.pending_count(), model.size());
+      ASSERT_LE(k.heap_size(), 2 * k.pending_count() + 1);
+
+      const Time limit = k.now() + static_cast<Time>(rng.uniform(300));
+      const std::uint64_t max_events = rng.uniform(150);
+      const RunOutcome out = k.run_until(limit, max_events, handler);
+      std::uint64_t n = 0;
+      while (!model.empty() && model.begin()->first <= limit && n < max_events) {
+        fired_model.push_back(model.begin()->second);
+        model.erase(model.begin());
+        ++n;
+      }
+      ASSERT_EQ(out.events, n);
+      ASSERT_EQ(fired_kernel, fired_model) << "seed " << seed << " round " << round;
+      if (model.empty()) {
+        ASSERT_EQ(out.outcome, Outcome::Converged);
+      } else if (model.begin()->first > limit) {
+        ASSERT_EQ(out.outcome, Outcome::TimeLimit);
+        ASSERT_EQ(k.now(), limit);
+      } else {
+        ASSERT_EQ(out.outcome, Outcome::EventLimit);
+      }
+    }
+    // Drain and make sure the slot table is bounded by the heap's peak.
+    k.run_until(kTimeMax, UINT64_MAX, handler);
+    while (!model.empty()) {
+      fired_model.push_back(model.begin()->second);
+      model.erase(model.begin());
+    }
+    EXPECT_EQ(fired_kernel, fired_model);
+    EXPECT_GT(k.stats().compactions, 0u);
+    EXPECT_LE(k.slot_count(), 2 * k.stats().peak_pending + 1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprint
+
+std::uint64_t run_ping_pong(std::uint64_t seed, bool perturb) {
+  Kernel k;
+  Rng rng(seed);
+  for (std::uint32_t s = 0; s < 20; ++s) k.schedule(static_cast<Time>(rng.uniform(1000)), 0, s, s);
+  k.run_until(from_seconds(10), 100'000, [&](Kernel& kk, const Event& e) {
+    const Time delay = rng.jitter(from_millis(30), 3, 4);
+    kk.schedule_in(delay, e.kind ^ 1, (e.target + 1) % 20, e.arg + 1);
+    if (perturb && e.arg == 100) kk.fold(1);
+  });
+  return k.fingerprint();
+}
+
+TEST(Fingerprint, IdenticalRunsHaveEqualFingerprintsAndAChangedRunDiffers) {
+  const std::uint64_t a = run_ping_pong(42, false);
+  EXPECT_EQ(a, run_ping_pong(42, false));
+  EXPECT_NE(a, run_ping_pong(43, false));
+  EXPECT_NE(a, run_ping_pong(42, true));
+}
+
+TEST(Fingerprint, DependsOnEveryFieldAndOnOrder) {
+  auto of = [](std::initializer_list<Event> events) {
+    Fingerprint f;
+    for (const Event& e : events) f.add_event(e);
+    return f.value();
+  };
+  const Event e{5, 0, 3, 1, 2, 0, 0};
+  const std::uint64_t base = of({e, e});
+  EXPECT_NE(base, of({e, Event{6, 0, 3, 1, 2, 0, 0}}));
+  EXPECT_NE(base, of({e, Event{5, 0, 4, 1, 2, 0, 0}}));
+  EXPECT_NE(base, of({e, Event{5, 0, 3, 2, 2, 0, 0}}));
+  EXPECT_NE(base, of({e, Event{5, 0, 3, 1, 3, 0, 0}}));
+  EXPECT_EQ(base, of({e, Event{5, 99, 3, 1, 2, 7, 8}}));  // bookkeeping fields are not hashed
+  EXPECT_NE(of({Event{1, 0, 0, 0, 0, 0, 0}, Event{2, 0, 0, 0, 0, 0, 0}}),
+            of({Event{2, 0, 0, 0, 0, 0, 0}, Event{1, 0, 0, 0, 0, 0, 0}}));
+}
+
+// Pinned so that a change of the hash (which would invalidate every pinned scenario fingerprint)
+// is caught here first.
+TEST(Fingerprint, PinnedValues) {
+  // The first two values are cross-checked against an independent implementation.
+  Fingerprint f;
+  EXPECT_EQ(f.value(), 0x4fa8d3e0a94eaa96ULL);
+  f.add(0);
+  f.add(1);
+  f.add(0xffffffffffffffffULL);
+  EXPECT_EQ(f.value(), 0xa582d00b69c10056ULL);
+  // Kernel order, Rng and jitter together.
+  EXPECT_EQ(run_ping_pong(42, false), 0xe277faec2e15239eULL);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rng
+
+TEST(Rng, PinnedFirstValuesForSeed42) {
+  // SplitMix64 seeding + xoshiro256**, cross-checked against an independent implementation.
+  Rng r(42);
+  EXPECT_EQ(r.next(), 0x15780b2e0c2ec716ULL);
+  EXPECT_EQ(r.next(), 0x6104d9866d113a7eULL);
+  EXPECT_EQ(r.next(), 0xae17533239e499a1ULL);
+  EXPECT_EQ(r.next(), 0xecb8ad4703b360a1ULL);
+
+  Rng f = Rng(42).fork(7);
+  EXPECT_EQ(f.next(), 0xc6828f03d3cd1a9eULL);
+  EXPECT_EQ(f.next(), 0x228aea3071d22198ULL);
+
+  Rng u(42);
+  std::vector<std::uint64_t> draws;
+  for (int i = 0; i < 5; ++i) draws.push_back(u.uniform(100));
+  EXPECT_EQ(draws, (std::vector<std::uint64_t>{8, 37, 68, 92, 99}));
+}
+
+TEST(Rng, TheSameSeedGivesTheSameSequence) {
+  Rng a(123);
+  Rng b(123);
+  Rng c(124);
+  bool differs = false;
+  for (int i = 0; i < 1000; ++i) {
+    const std::uint64_t x = a.next();
+    EXPECT_EQ(x, b.next());
+    differs = differs || x != c.next();
+  }
+  EXPECT_TRUE(differs);
+}
+
+TEST(Rng, ForksAreDeterministicIndependentAndLeaveTheParentAlone) {
+  const Rng parent(7);
+  Rng copy = parent;
+  Rng f1 = parent.fork(1);
+  Rng f1_again = parent.fork(1);
+  Rng f2 = parent.fork(2);
+  EXPECT_EQ(parent, copy);  // fork() is const and does not advance the parent
+  EXPECT_EQ(Rng::stream(7, 1), parent.fork(1));
+  std::set<std::uint64_t> firsts;
+  for (std::uint64_t id = 0; id < 1000; ++id) firsts.insert(Rng::stream(7, id).next());
+  EXPECT_EQ(firsts.size(), 1000u);
+  for (int i = 0; i < 100; ++i) {
+    const std::uint64_t x = f1.next();
+    EXPECT_EQ(x, f1_again.next());
+    EXPECT_NE(x, f2.next());
+    EXPECT_NE(x, copy.next());
+  }
+}
+
+TEST(Rng, UniformStaysInRangeAndCoversIt) {
+  Rng r(1);
+  EXPECT_EQ(r.uniform(1), 0u);
+  std::vector<int> counts(10, 0);
+  for (int i = 0; i < 100'000; ++i) {
+    const std::uint64_t x = r.uniform(10);
+    ASSERT_LT(x, 10u);
+    ++counts[x];
+  }
+  for (int c : counts) {
+    EXPECT_GT(c, 9'500);
+    EXPECT_LT(c, 10'500);
+  }
+  const std::uint64_t big = (std::uint64_t{1} << 63) + 12345;  // the rejection path is hot here
+  for (int i = 0; i < 10'000; ++i) ASSERT_LT(r.uniform(big), big);
+}
+
+TEST(Rng, JitterStaysWithinBoundsAndReachesBothEnds) {
+  Rng r(9);
+  const Time hold = from_seconds(90);
+  for (int i = 0; i < 100'000; ++i) {
+    const Time j = r.jitter(hold, 3, 4);
+    ASSERT_GE(j, from_millis(67'500));
+    ASSERT_LE(j, hold);
+  }
+  bool low = false;
+  bool high = false;
+  for (int i = 0; i < 1000; ++i) {
+    const Time j = r.jitter(8, 3, 4);
+    ASSERT_GE(j, 6);
+    ASSERT_LE(j, 8);
+    low = low || j == 6;
+    high = high || j == 8;
+  }
+  EXPECT_TRUE(low);
+  EXPECT_TRUE(high);
+  EXPECT_EQ(r.jitter(0, 3, 4), 0);
+  EXPECT_EQ(r.jitter(1000, 1, 1), 1000);
+  EXPECT_EQ(r.jitter(1000, 0, 1) <= 1000, true);
+  // The lower bound is rounded toward zero: 7 * 3 / 4 = 5.
+  for (int i = 0; i < 1000; ++i) ASSERT_GE(r.jitter(7, 3, 4), 5);
+  // No overflow near the top of the range.
+  for (int i = 0; i < 1000; ++i) ASSERT_GE(r.jitter(kTimeMax, 3, 4), kTimeMax / 4 * 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time
+
+TEST(Time, ConversionsBetweenMillisAndMicros) {
+  EXPECT_EQ(from_millis(1500), 1'500'000);
+  EXPECT_EQ(to_millis(1'500'999), 1500);
+  EXPECT_EQ(from_seconds(2), 2 * kSecond);
+  EXPECT_EQ(time_of_day(16, 0, 0), 16 * kHour);
+}
+
+TEST(Time, FormatTimePrintsSecondsWithMillisecondPrecision) {
+  EXPECT_EQ(format_time(12'345'678), "12.345s");
+  EXPECT_EQ(format_time(0), "0.000s");
+  EXPECT_EQ(format_time(from_millis(1500)), "1.500s");
+  EXPECT_EQ(format_time(999'999), "0.999s");
+  EXPECT_EQ(format_time(from_seconds(3600)), "3600.000s");
+  EXPECT_EQ(format_time(-1'500), "-0.001s");
+  EXPECT_EQ(format_time(kTimeMax), "9223372036854.775s");
+}
+
+TEST(Time, FormatClockGivesTheTimeOfDayAfterAnEpoch) {
+  EXPECT_EQ(format_clock(from_millis(2500), time_of_day(16, 0, 0)), "16:00:02");
+  EXPECT_EQ(format_clock(0, time_of_day(16, 0, 0)), "16:00:00");
+  EXPECT_EQ(format_clock(from_seconds(3 * 3600 + 61), time_of_day(9, 58, 59)), "13:00:00");
+  EXPECT_EQ(format_clock(from_seconds(2), time_of_day(23, 59, 59)), "00:00:01");
+  EXPECT_EQ(format_clock(-1, 0), "23:59:59");
+}
+
+}  // namespace
+}  // namespace peerlab::sim

@@ -1,0 +1,187 @@
+// File datastore: locking and atomic replacement (see datastore.hpp).
+#include "topology/datastore.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "topology/resources.hpp"
+
+namespace peerlab {
+
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Holds an flock on a lock file for its lifetime.
+class FileLock {
+ public:
+  FileLock(const std::string& path, int operation, std::chrono::milliseconds timeout, DatastoreError& err) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0 && operation == LOCK_SH) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      // A read-only directory without a lock file: reading is still safe (writers cannot exist).
+      if (operation == LOCK_SH && (errno == EROFS || errno == EACCES)) return;
+      err = {"cannot open lock file " + path + ": " + errno_text(), "check that the datastore's directory is writable"};
+      return;
+    }
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto pause = std::chrono::milliseconds(1);
+    while (::flock(fd_, operation | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        err = {"cannot lock " + path + ": " + errno_text(), ""};
+        return;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        err = {"timed out after " + std::to_string(timeout.count() / 1000.0).substr(0, 4) +
+                   "s waiting for the datastore lock " + path,
+               "another peerlab/calicoctl process is writing or is stuck; if none is running, the lock is held by "
+               "a stopped process"};
+        return;
+      }
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
+  }
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+DatastoreError load_into(const std::string& path, Topology& out, Diagnostics& diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return {};  // a datastore that does not exist yet is empty
+    return {"cannot read datastore " + path + ": " + errno_text(), "check the path and its permissions"};
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto parsed = parse_resources(ss.str(), path);
+  Diagnostics local;
+  local.append(parsed.diagnostics);
+  Topology t;
+  add_resources(t, parsed.resources, local);
+  if (local.has_errors()) {
+    diags.append(local);
+    return {"the datastore " + path + " is not valid; it was left unchanged",
+            "fix the file by hand (the errors above give the positions), or point --datastore elsewhere"};
+  }
+  out = std::move(t);
+  return {};
+}
+
+}  // namespace
+
+std::string resolve_datastore_path(const std::string& flag_path, const std::string& config_file, Diagnostics& diags) {
+  if (!flag_path.empty()) return flag_path;
+  if (const char* env = std::getenv("PEERLAB_DATASTORE"); env && *env) return env;
+  if (!config_file.empty()) {
+    // A calicoctl config file: apiVersion v1, kind calicoApiConfig, spec.datastoreType file and
+    // spec.datastorePath (relative to the config file).
+    try {
+      YAML::Node cfg = YAML::LoadFile(config_file);
+      auto spec = cfg["spec"];
+      std::string kind = cfg["kind"] ? cfg["kind"].as<std::string>() : "";
+      std::string type = spec && spec["datastoreType"] ? spec["datastoreType"].as<std::string>() : "";
+      if (kind != "calicoApiConfig") {
+        diags.error("E106", {config_file, 1, 1}, "expected kind calicoApiConfig in the calicoctl config file, found '" + kind + "'",
+                    "a calicoctl config file has apiVersion: v1 and kind: calicoApiConfig");
+      } else if (type != "file") {
+        diags.error("E204", {config_file, spec["datastoreType"] ? spec["datastoreType"].Mark().line + 1 : 1, 1},
+                    "datastoreType '" + type + "' is not supported by peerlab",
+                    "peerlab keeps the datastore in a file: set datastoreType: file and datastorePath: <path>");
+      } else if (spec["datastorePath"]) {
+        std::filesystem::path p = spec["datastorePath"].as<std::string>();
+        if (p.is_relative()) p = std::filesystem::path(config_file).parent_path() / p;
+        return p.lexically_normal().string();
+      } else {
+        return kDefaultDatastorePath;
+      }
+    } catch (const YAML::BadFile&) {
+      diags.error("E001", {config_file, 0, 0}, "cannot read calicoctl config file", "check the --config path");
+    } catch (const YAML::Exception& e) {
+      diags.error("E101", {config_file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    }
+    return {};
+  }
+  return kDefaultDatastorePath;
+}
+
+Datastore::Datastore(std::string path, std::chrono::milliseconds lock_timeout)
+    : path_(std::move(path)), lock_timeout_(lock_timeout) {}
+
+DatastoreError Datastore::read(Topology& out, Diagnostics& diags) const {
+  DatastoreError err;
+  FileLock lock(path_ + ".lock", LOCK_SH, lock_timeout_, err);
+  if (err) return err;
+  return load_into(path_, out, diags);
+}
+
+DatastoreError Datastore::update(const std::function<bool(Topology&)>& mutate, Diagnostics& diags) {
+  DatastoreError err;
+  FileLock lock(path_ + ".lock", LOCK_EX, lock_timeout_, err);
+  if (err) return err;
+  Topology t;
+  if (auto e = load_into(path_, t, diags)) return e;
+  if (!mutate(t)) return {};
+  canonical_sort(t);
+  return write_file_atomically(path_, save_topology(t));
+}
+
+DatastoreError write_file_atomically(const std::string& path, const std::string& contents) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::string tmp = (dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()))).string();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return {"cannot write datastore " + path + ": " + errno_text(),
+            "check that the directory " + dir.string() + " is writable"};
+  std::size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      std::string why = errno_text();
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return {"cannot write datastore " + path + ": " + why, "the datastore was left unchanged"};
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    std::string why = errno_text();
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return {"cannot write datastore " + path + ": " + why, "the datastore was left unchanged"};
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = errno_text();
+    ::unlink(tmp.c_str());
+    return {"cannot replace datastore " + path + ": " + why, "the datastore was left unchanged"};
+  }
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+}  // namespace peerlab

@@ -1,0 +1,54 @@
+// The plain-file datastore behind `peerlab ctl` / `calicoctl`: one peerlab YAML file.
+//
+// Invariants: the file is never left half-written (a write goes to a temporary file in the same
+// directory, is fsync'ed, renamed over the original, and the directory is fsync'ed), and
+// read-modify-write cycles are serialised by an exclusive flock on "<file>.lock" (a separate file,
+// because rename replaces the data file's inode). A file that does not parse is reported with its
+// positions and never overwritten. Waiting for the lock is bounded.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "topology/diagnostics.hpp"
+#include "topology/model.hpp"
+
+namespace peerlab {
+
+inline constexpr const char* kDefaultDatastorePath = "./peerlab-datastore.yaml";
+
+// Where the datastore is: --datastore, else PEERLAB_DATASTORE, else the calicoctl config file's
+// datastorePath (given with --config), else ./peerlab-datastore.yaml. An unusable --config file
+// is reported in `diags`.
+std::string resolve_datastore_path(const std::string& flag_path, const std::string& config_file, Diagnostics& diags);
+
+struct DatastoreError {
+  std::string message;  // empty: no error
+  std::string hint;
+  explicit operator bool() const { return !message.empty(); }
+};
+
+class Datastore {
+ public:
+  explicit Datastore(std::string path, std::chrono::milliseconds lock_timeout = std::chrono::seconds(10));
+
+  const std::string& path() const { return path_; }
+
+  // Reads the current contents (a missing file is an empty datastore).
+  DatastoreError read(Topology& out, Diagnostics& diags) const;
+
+  // Under the lock: reads, calls `mutate`, and writes the result back atomically if `mutate`
+  // returns true. Returns the first error met (lock timeout, unreadable or invalid file, write
+  // failure); in every error case the file is unchanged.
+  DatastoreError update(const std::function<bool(Topology&)>& mutate, Diagnostics& diags);
+
+ private:
+  std::string path_;
+  std::chrono::milliseconds lock_timeout_;
+};
+
+// Writes `contents` to `path` atomically (temp file, fsync, rename, fsync of the directory).
+DatastoreError write_file_atomically(const std::string& path, const std::string& contents);
+
+}  // namespace peerlab
