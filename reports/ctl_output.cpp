@@ -1,6 +1,7 @@
 // calicoctl output formatting (see ctl_output.hpp).
 #include "reports/ctl_output.hpp"
 
+#include <algorithm>
 #include <variant>
 
 #include "reports/tables.hpp"
@@ -46,7 +47,8 @@ std::string resource_summary(const CtlResult& r) {
     if (kind.empty()) return "Successfully " + past_tense(r.verb) + " " + std::to_string(r.handled) + " resource(s)";
     return "Successfully " + past_tense(r.verb) + " " + std::to_string(r.handled) + " '" + kind + "' resource(s)";
   }
-  if (r.total == 0) return r.error;
+  if (r.no_resources) return r.error;
+  if (r.total == 0) return "Failed to " + present(r.verb) + " resources: " + r.error;
   if (r.handled == 0) {
     if (r.total == 1 && !kind.empty()) return "Failed to " + present(r.verb) + " '" + kind + "' resource: " + r.error;
     if (!kind.empty()) return "Failed to " + present(r.verb) + " any '" + kind + "' resources: " + r.error;
@@ -62,11 +64,12 @@ std::string asn_cell(const BgpPeer& p) {
   return "(from peer)";
 }
 
-std::string get_table(const CtlCommand& cmd, const CtlResult& r) {
+// One kind's table; `kind` is node, ipPool or bgpPeer (v1 or v3 spelling).
+std::string kind_table(const CtlCommand& cmd, const CtlResult& r, const std::string& kind) {
   const bool wide = cmd.output == "wide";
   Row header;
   std::vector<Row> rows;
-  if (r.get_kind == "node" || r.get_kind == "Node") {
+  if (kind == "node" || kind == "Node") {
     header = wide ? Row{"NAME", "ASN", "IPV4", "IPV6"} : Row{"NAME"};
     for (const auto& res : r.resources) {
       const auto* n = std::get_if<Node>(&res);
@@ -80,7 +83,7 @@ std::string get_table(const CtlCommand& cmd, const CtlResult& r) {
       rows.push_back({n->name, asn, n->ipv4_address ? to_string(*n->ipv4_address) : "",
                       n->ipv6_address ? to_string(*n->ipv6_address) : ""});
     }
-  } else if (r.get_kind == "ipPool" || r.get_kind == "IPPool") {
+  } else if (kind == "ipPool" || kind == "IPPool") {
     header = wide ? Row{"CIDR", "NAT", "IPIP"} : Row{"CIDR"};
     for (const auto& res : r.resources) {
       const auto* p = std::get_if<IpPool>(&res);
@@ -104,6 +107,32 @@ std::string get_table(const CtlCommand& cmd, const CtlResult& r) {
   return tabwriter_table(header, rows) + "\n";
 }
 
+// A table per kind, in the order the kinds first appear (get -f may name several kinds); a listing
+// by kind prints that kind's table even when it is empty.
+std::string get_table(const CtlCommand& cmd, const CtlResult& r) {
+  std::vector<std::string> kinds;
+  auto canonical = [](std::string k) {
+    if (k == "Node") return std::string("node");
+    if (k == "IPPool") return std::string("ipPool");
+    if (k == "BGPPeer") return std::string("bgpPeer");
+    return k;
+  };
+  for (const auto& res : r.resources) {
+    auto k = canonical(kind_name(res));
+    if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) kinds.push_back(k);
+  }
+  if (kinds.empty() && !r.get_kind.empty()) kinds.push_back(canonical(r.get_kind));
+  std::string out;
+  for (const auto& k : kinds) {
+    CtlResult part = r;
+    part.resources.clear();
+    for (const auto& res : r.resources)
+      if (canonical(kind_name(res)) == k) part.resources.push_back(res);
+    out += kind_table(cmd, part, k);
+  }
+  return out;
+}
+
 }  // namespace
 
 CtlText format_ctl_result(const CtlCommand& cmd, const CtlResult& r) {
@@ -117,8 +146,6 @@ CtlText format_ctl_result(const CtlCommand& cmd, const CtlResult& r) {
              (cmd.verb == CtlVerb::Get ? "read" : past_tense(cmd.verb)) + "\n";
     return t;
   }
-  for (const auto& d : r.diagnostics.items())
-    if (d.severity == Severity::Warning) t.err += format(d) + "\n";
   switch (cmd.verb) {
     case CtlVerb::Create:
     case CtlVerb::Apply:
@@ -158,8 +185,8 @@ CtlText format_ctl_result(const CtlCommand& cmd, const CtlResult& r) {
 
 std::string ctl_help(const std::string& topic) {
   static const char* kIntro =
-      "peerlab keeps the Calico datastore in a YAML file: --datastore=<PATH>, else $PEERLAB_DATASTORE,\n"
-      "else the datastorePath of a calicoctl config file given with --config, else ./peerlab-datastore.yaml.\n\n";
+      "peerlab keeps the Calico datastore in a YAML file: --datastore=<PATH>, else the datastorePath of a\n"
+      "calicoctl config file given with --config, else $PEERLAB_DATASTORE, else ./peerlab-datastore.yaml.\n\n";
   if (topic == "create" || topic == "apply" || topic == "replace") {
     std::string extra = topic == "create" ? " [--skip-exists]" : "";
     return std::string(kIntro) + "Usage:\n  calicoctl " + topic + " --filename=<FILENAME>" + extra +

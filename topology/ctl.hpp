@@ -85,6 +85,7 @@ struct CtlResult {
   std::string error;        // calicoctl's error text for the resource that failed, if any
   Diagnostics diagnostics;  // problems in the input file (nothing was applied) and warnings
   bool input_invalid = false;
+  bool no_resources = false;  // the input file held no resources
   // get
   std::vector<Resource> resources;
   std::string get_kind;  // canonical kind listed

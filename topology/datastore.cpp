@@ -30,8 +30,14 @@ class FileLock {
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0 && operation == LOCK_SH) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) {
-      // A read-only directory without a lock file: reading is still safe (writers cannot exist).
-      if (operation == LOCK_SH && (errno == EROFS || errno == EACCES)) return;
+      // Without a lock file in a read-only or missing directory no writer can exist: reading is safe.
+      if (operation == LOCK_SH && (errno == EROFS || errno == EACCES || errno == ENOENT)) return;
+      if (errno == ENOENT) {
+        auto dir = std::filesystem::path(path).parent_path();
+        err = {"the datastore's directory " + dir.string() + " does not exist",
+               "create it (mkdir -p " + dir.string() + "), or point --datastore elsewhere"};
+        return;
+      }
       err = {"cannot open lock file " + path + ": " + errno_text(), "check that the datastore's directory is writable"};
       return;
     }
@@ -89,7 +95,6 @@ DatastoreError load_into(const std::string& path, Topology& out, Diagnostics& di
 
 std::string resolve_datastore_path(const std::string& flag_path, const std::string& config_file, Diagnostics& diags) {
   if (!flag_path.empty()) return flag_path;
-  if (const char* env = std::getenv("PEERLAB_DATASTORE"); env && *env) return env;
   if (!config_file.empty()) {
     // A calicoctl config file: apiVersion v1, kind calicoApiConfig, spec.datastoreType file and
     // spec.datastorePath (relative to the config file).
@@ -119,6 +124,7 @@ std::string resolve_datastore_path(const std::string& flag_path, const std::stri
     }
     return {};
   }
+  if (const char* env = std::getenv("PEERLAB_DATASTORE"); env && *env) return env;
   return kDefaultDatastorePath;
 }
 

@@ -18,9 +18,9 @@ namespace peerlab {
 
 inline constexpr const char* kDefaultDatastorePath = "./peerlab-datastore.yaml";
 
-// Where the datastore is: --datastore, else PEERLAB_DATASTORE, else the calicoctl config file's
-// datastorePath (given with --config), else ./peerlab-datastore.yaml. An unusable --config file
-// is reported in `diags`.
+// Where the datastore is: --datastore, else the datastorePath of the calicoctl config file given
+// with --config, else $PEERLAB_DATASTORE, else ./peerlab-datastore.yaml (flags before the
+// environment). An unusable --config file is reported in `diags`.
 std::string resolve_datastore_path(const std::string& flag_path, const std::string& config_file, Diagnostics& diags);
 
 struct DatastoreError {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 namespace peerlab {
 
@@ -42,10 +43,15 @@ std::size_t Diagnostics::error_count() const {
 }
 
 std::string Diagnostics::to_string() const {
+  // Errors before warnings; within each, in file order, so a reader can walk the file top down.
+  std::vector<const Diagnostic*> order;
+  for (const auto& d : items_) order.push_back(&d);
+  std::stable_sort(order.begin(), order.end(), [](const Diagnostic* a, const Diagnostic* b) {
+    return std::tie(a->severity, a->loc.file, a->loc.line, a->loc.column) <
+           std::tie(b->severity, b->loc.file, b->loc.line, b->loc.column);
+  });
   std::string out;
-  for (Severity s : {Severity::Error, Severity::Warning})
-    for (const auto& d : items_)
-      if (d.severity == s) out += format(d) + "\n";
+  for (const auto* d : order) out += format(*d) + "\n";
   return out;
 }
 

@@ -42,7 +42,7 @@ class Diagnostics {
   bool has_errors() const;
   std::size_t error_count() const;
   const std::vector<Diagnostic>& items() const { return items_; }
-  // Errors first in input order, then warnings; each formatted on its own line(s).
+  // Errors, then warnings, each group in file order; each formatted on its own line(s).
   std::string to_string() const;
 
  private:

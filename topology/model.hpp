@@ -64,6 +64,7 @@ enum class IpipMode : std::uint8_t { Off, Always, CrossSubnet };
 struct IpPool {
   std::string name;  // v3 only
   Prefix cidr;
+  SourceLoc cidr_loc;  // where the CIDR was written, for diagnostics about it
   IpipMode ipip = IpipMode::Off;
   bool nat_outgoing = false;
   bool disabled = false;

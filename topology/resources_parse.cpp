@@ -419,7 +419,9 @@ void parse_v1_pool(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) 
   {
     MapReader meta(ctx, doc["metadata"], "ipPool metadata", {"cidr"});
     if (!doc["metadata"].IsDefined()) ctx.error(doc, "E103", "ipPool is missing required field 'metadata'");
-    auto c = read_prefix(ctx, meta.require("cidr", "the pool's range, e.g. cidr: 192.168.0.0/16"), "cidr", false);
+    auto cn = meta.require("cidr", "the pool's range, e.g. cidr: 192.168.0.0/16");
+    pool.cidr_loc = ctx.loc(cn);
+    auto c = read_prefix(ctx, cn, "cidr", false);
     if (c) pool.cidr = *c;
     else ok = false;
   }
@@ -528,7 +530,9 @@ void parse_v3_pool(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) 
   pool.name = read_v3_name(ctx, doc, "IPPool");
   MapReader spec(ctx, doc["spec"], "IPPool spec",
                  {"cidr", "ipipMode", "vxlanMode", "natOutgoing", "disabled", "blockSize", "nodeSelector"});
-  auto c = read_prefix(ctx, spec.require("cidr"), "cidr", false);
+  auto cn = spec.require("cidr");
+  pool.cidr_loc = ctx.loc(cn);
+  auto c = read_prefix(ctx, cn, "cidr", false);
   if (auto m = spec.str("ipipMode")) {
     auto v = lower(*m);
     if (v == "always") pool.ipip = IpipMode::Always;

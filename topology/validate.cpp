@@ -10,23 +10,24 @@
 namespace peerlab {
 
 void validate_pool(const IpPool& pool, Diagnostics& diags) {
+  const SourceLoc& at = pool.cidr_loc.line ? pool.cidr_loc : pool.loc;
   const bool v4 = pool.cidr.addr.family == Family::V4;
   const int min_len = v4 ? 26 : 122;
   if (pool.cidr.length > min_len)
-    diags.error("E205", pool.loc,
+    diags.error("E205", at,
                 std::string("IP pool size is too small (min /") + std::to_string(min_len) + ") for use with Calico IPAM",
                 "Calico hands out /" + std::to_string(min_len) + " blocks per node; use a pool of /" +
                     std::to_string(min_len) + " or larger");
   if (!pool.cidr.is_masked())
-    diags.error("E206", pool.loc, "IP pool CIDR is not strictly masked",
+    diags.error("E206", at, "IP pool CIDR is not strictly masked",
                 "did you mean " + to_string(pool.cidr.masked()) + "?");
   static const Prefix link_local4 = *parse_prefix("169.254.0.0/16");
   static const Prefix link_local6 = *parse_prefix("fe80::/10");
   if (pool.cidr.overlaps(v4 ? link_local4 : link_local6))
-    diags.error("E207", pool.loc, "IP pool range overlaps with the link local range " + to_string(v4 ? link_local4 : link_local6),
+    diags.error("E207", at, "IP pool range overlaps with the link local range " + to_string(v4 ? link_local4 : link_local6),
                 "link-local addresses cannot be routed; choose another range");
   if (!v4 && pool.ipip != IpipMode::Off)
-    diags.error("E208", pool.loc, "IPIP is not supported on an IPv6 IP pool", "disable ipip on this pool");
+    diags.error("E208", at, "IPIP is not supported on an IPv6 IP pool", "disable ipip on this pool");
 }
 
 void validate(const Topology& t, ValidationMode mode, Diagnostics& diags) {
