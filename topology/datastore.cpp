@@ -142,6 +142,17 @@ DatastoreError Datastore::update(const std::function<bool(Topology&)>& mutate, D
   DatastoreError err;
   FileLock lock(path_ + ".lock", LOCK_EX, lock_timeout_, err);
   if (err) return err;
+  // Under the exclusive lock no other writer is between open and rename, so any temporary file
+  // left beside the datastore belongs to a writer that was killed: remove it.
+  {
+    namespace fs = std::filesystem;
+    fs::path target(path_);
+    fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    const std::string stem = "." + target.filename().string() + ".tmp.";
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.path().filename().string().rfind(stem, 0) == 0) fs::remove(e.path(), ec);
+  }
   Topology t;
   if (auto e = load_into(path_, t, diags)) return e;
   if (!mutate(t)) return {};
