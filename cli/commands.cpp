@@ -51,9 +51,8 @@ int run_main(int argc, char** argv) {
 
   std::vector<std::string> files;
   auto* validate_cmd = app.add_subcommand("validate", "Load peerlab files, report every problem with its position");
-  validate_cmd->add_option("files", files, "peerlab YAML files (Calico v1/v3 resources and peerlab/v1 fabric)")
-      ->required()
-      ->check(CLI::ExistingFile);
+  validate_cmd->add_option("files", files, "peerlab YAML files (Calico v1/v3 resources and peerlab/v1 fabric); - reads stdin")
+      ->required();
 
   DemoOptions demo_opts;
   auto* demo_cmd = app.add_subcommand("demo", "Walk through the calicoctl BGP examples on a bundled cluster");

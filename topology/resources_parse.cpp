@@ -211,12 +211,17 @@ std::optional<Prefix> read_prefix(Ctx& ctx, const YAML::Node& n, std::string_vie
   return p;
 }
 
+// A 32-bit identifier written as a dotted quad: a cluster id or a router id.
 std::optional<std::uint32_t> read_cluster_id(Ctx& ctx, const YAML::Node& n, std::string_view field) {
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
   auto a = n.IsScalar() ? parse_ip(n.Scalar()) : std::nullopt;
   if (!a || a->family != Family::V4) {
-    ctx.error(n, "E204", "invalid route reflector cluster id " + describe(n) + " in '" + std::string(field) + "'",
-              "a cluster id is written like an IPv4 address, e.g. 224.0.0.1");
+    const bool router_id = field == "routerID";
+    ctx.error(n, "E204",
+              std::string(router_id ? "invalid router id " : "invalid route reflector cluster id ") + describe(n) +
+                  " in '" + std::string(field) + "'",
+              std::string(router_id ? "a router id" : "a cluster id") + " is written like an IPv4 address, e.g. " +
+                  (router_id ? "10.0.0.1" : "224.0.0.1"));
     return std::nullopt;
   }
   return a->v4_value();
@@ -383,10 +388,13 @@ void parse_node(Ctx& ctx, const YAML::Node& doc, bool v3, std::vector<Resource>&
   n.flavor = v3 ? ApiFlavor::V3 : ApiFlavor::V1;
   n.loc = ctx.loc(doc);
   {
-    MapReader meta(ctx, doc["metadata"], "node metadata", {"name", "labels"});
+    std::vector<std::string_view> known = {"name", "labels"};
+    if (v3) known.insert(known.end(), {"annotations", "uid", "resourceVersion", "creationTimestamp"});
+    MapReader meta(ctx, doc["metadata"], "node metadata", known);
     if (!doc["metadata"].IsDefined()) ctx.error(doc, "E103", "node is missing required field 'metadata'");
     if (auto name = meta.str("name", true, "the node's name, as given to calico/node")) n.name = *name;
     n.labels = read_labels(ctx, meta.get("labels"));
+    for (auto k : {"annotations", "uid", "resourceVersion", "creationTimestamp"}) (void)meta.get(k);
   }
   {
     MapReader spec(ctx, doc["spec"], "node spec", {"bgp", "orchRefs"});
@@ -471,7 +479,13 @@ void parse_v3_bgp_peer(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& o
       auto close = text.find(']');
       if (close != std::string::npos && close + 2 < text.size() && text[close + 1] == ':') {
         addr = text.substr(1, close - 1);
-        p.port = static_cast<std::uint16_t>(std::stoi(text.substr(close + 2)));
+        int port = 0;
+        auto ps = text.substr(close + 2);
+        auto [ptr, ec] = std::from_chars(ps.data(), ps.data() + ps.size(), port);
+        if (ec == std::errc{} && ptr == ps.data() + ps.size() && port > 0 && port < 65536)
+          p.port = static_cast<std::uint16_t>(port);
+        else
+          addr = text;  // reported as a bad address below
       }
     } else if (std::count(text.begin(), text.end(), ':') == 1) {
       auto colon = text.find(':');
@@ -514,7 +528,7 @@ void parse_v3_bgp_peer(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& o
                 "set peerIP and asNumber, or peerSelector");
       ok = false;
     }
-    if (!p.as_number && spec.get("asNumber").IsNull()) {
+    if (!p.as_number && !spec.get("asNumber").IsDefined()) {
       ctx.error(spec.node().IsDefined() ? spec.node() : doc, "E103", "BGPPeer spec is missing required field 'asNumber'",
                 "set peerIP and asNumber, or peerSelector");
       ok = false;
@@ -613,6 +627,8 @@ void parse_segment(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) 
   Segment s;
   s.loc = ctx.loc(doc);
   s.name = read_plain_name(ctx, doc, "Segment");
+  if (!doc["spec"].IsDefined() || doc["spec"].IsNull())
+    ctx.error(doc, "E103", "Segment is missing required field 'spec'", "see docs/topology-format.md for its fields");
   MapReader spec(ctx, doc["spec"], "Segment spec", {"cidr", "cidrs", "latency"});
   if (auto c = read_prefix(ctx, spec.get("cidr"), "cidr", false)) s.cidrs.push_back(*c);
   if (auto cs = spec.get("cidrs"); cs.IsDefined()) {
@@ -638,6 +654,8 @@ void parse_router(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
   Router rt;
   rt.loc = ctx.loc(doc);
   rt.name = read_plain_name(ctx, doc, "Router");
+  if (!doc["spec"].IsDefined() || doc["spec"].IsNull())
+    ctx.error(doc, "E103", "Router is missing required field 'spec'", "see docs/topology-format.md for its fields");
   MapReader spec(ctx, doc["spec"], "Router spec",
                  {"role", "asNumber", "routerID", "addresses", "routeReflectorClusterID", "neighbors",
                   "neighborRanges", "allowLocalAS", "originate", "rack"});
@@ -716,6 +734,8 @@ void parse_link(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
   Link l;
   l.loc = ctx.loc(doc);
   l.name = read_plain_name(ctx, doc, "Link");
+  if (!doc["spec"].IsDefined() || doc["spec"].IsNull())
+    ctx.error(doc, "E103", "Link is missing required field 'spec'", "see docs/topology-format.md for its fields");
   MapReader spec(ctx, doc["spec"], "Link spec", {"a", "b", "latency"});
   l.a = spec.str("a", true, "the name of a router or segment at one end").value_or("");
   l.b = spec.str("b", true, "the name of a router or segment at the other end").value_or("");
