@@ -82,14 +82,16 @@ void BM_KernelHoldHalfCancelled(benchmark::State& state) {
       k.schedule_in(delays.next(), 0, e.target, e.arg + 1);
     }
   };
+  const peerlab::sim::KernelStats before = kernel.stats();
   for (auto _ : state) {
     kernel.run_until(kTimeMax, kBatch, handler);
   }
   benchmark::DoNotOptimize(kernel.fingerprint());
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBatch));
-  const auto& stats = kernel.stats();
-  state.counters["cancelled_share"] = static_cast<double>(stats.cancelled) / static_cast<double>(stats.scheduled);
-  state.counters["compactions"] = static_cast<double>(stats.compactions);
+  const peerlab::sim::KernelStats& after = kernel.stats();
+  state.counters["cancelled_share"] = static_cast<double>(after.cancelled - before.cancelled) /
+                                      static_cast<double>(after.scheduled - before.scheduled);
+  state.counters["compactions"] = static_cast<double>(after.compactions - before.compactions);
 }
 BENCHMARK(BM_KernelHoldHalfCancelled)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/demo.hpp"
+#include "cli/sim_commands.hpp"
 #include "topology/resources.hpp"
 #include "topology/validate.hpp"
 
@@ -58,6 +59,9 @@ int run_main(int argc, char** argv) {
   auto* demo_cmd = app.add_subcommand("demo", "Walk through the calicoctl BGP examples on a bundled cluster");
   demo_cmd->add_option("--datastore", demo_opts.datastore, "where to keep the walkthrough's datastore (default: a temporary file)");
 
+  SimArgs sim_args;
+  register_sim_commands(app, sim_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -65,6 +69,7 @@ int run_main(int argc, char** argv) {
   }
   if (*validate_cmd) return cmd_validate(files);
   if (*demo_cmd) return run_demo(demo_opts, std::cout, std::cerr);
+  if (int rc = run_sim_command(app, sim_args); rc >= 0) return rc;
   return 0;
 }
 

@@ -155,8 +155,12 @@ AttrId AttrTable::intern_impl(A&& a) {
   return id;
 }
 
-AttrId AttrTable::intern(const PathAttributes& a) { return intern_impl(a); }
-AttrId AttrTable::intern(PathAttributes&& a) { return intern_impl(std::move(a)); }
+AttrId AttrTable::intern(const PathAttributes& a) {
+  return intern_impl(a);
+}
+AttrId AttrTable::intern(PathAttributes&& a) {
+  return intern_impl(std::move(a));
+}
 
 AttrId AttrTable::find(const PathAttributes& a) const {
   const std::uint32_t found =

@@ -15,7 +15,9 @@ int lower_better(const T& a, const T& b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
-int cmp_local(const Candidate& a, const Candidate& b) { return lower_better(!a.local, !b.local); }
+int cmp_local(const Candidate& a, const Candidate& b) {
+  return lower_better(!a.local, !b.local);
+}
 
 int cmp_local_pref(const Candidate& a, const Candidate& b) {
   // higher is better
@@ -35,9 +37,13 @@ int cmp_med(const Candidate& a, const Candidate& b) {
   return lower_better(a.attrs->med.value_or(0), b.attrs->med.value_or(0));
 }
 
-std::uint64_t neighbor_as_group(const Candidate& c) { return neighbor_as(c); }
+std::uint64_t neighbor_as_group(const Candidate& c) {
+  return neighbor_as(c);
+}
 
-int cmp_ebgp(const Candidate& a, const Candidate& b) { return lower_better(!a.ebgp, !b.ebgp); }
+int cmp_ebgp(const Candidate& a, const Candidate& b) {
+  return lower_better(!a.ebgp, !b.ebgp);
+}
 
 int cmp_cluster_list(const Candidate& a, const Candidate& b) {
   return lower_better(a.attrs->cluster_list.size(), b.attrs->cluster_list.size());
@@ -58,21 +64,26 @@ int cmp_peer_address(const Candidate& a, const Candidate& b) {
 
 constexpr std::array<DecisionRule, 9> kRules{{
     {Rule::LocallyOriginated, "locally originated",
-     "a route the speaker originates itself (BIRD static, preference 200) beats any BGP route (preference 100)",
+     "a route the speaker originates itself (BIRD static, preference 200) beats any BGP route (preference "
+     "100)",
      cmp_local, nullptr},
-    {Rule::HighestLocalPref, "highest LOCAL_PREF", "the highest LOCAL_PREF wins; a route without one counts as 100",
-     cmp_local_pref, nullptr},
+    {Rule::HighestLocalPref, "highest LOCAL_PREF",
+     "the highest LOCAL_PREF wins; a route without one counts as 100", cmp_local_pref, nullptr},
     {Rule::ShortestAsPath, "shortest AS_PATH", "the route whose AS_PATH crosses the fewest ASes wins",
      cmp_as_path, nullptr},
-    {Rule::LowestOrigin, "lowest ORIGIN", "ORIGIN IGP beats EGP, which beats INCOMPLETE", cmp_origin, nullptr},
+    {Rule::LowestOrigin, "lowest ORIGIN", "ORIGIN IGP beats EGP, which beats INCOMPLETE", cmp_origin,
+     nullptr},
     {Rule::LowestMed, "lowest MED",
-     "between routes from the same neighbouring AS, the lowest MULTI_EXIT_DISC wins; a route without one counts as 0",
+     "between routes from the same neighbouring AS, the lowest MULTI_EXIT_DISC wins; a route without one "
+     "counts as 0",
      cmp_med, neighbor_as_group},
-    {Rule::EbgpOverIbgp, "eBGP over iBGP", "a route learnt over eBGP beats one learnt over iBGP", cmp_ebgp, nullptr},
+    {Rule::EbgpOverIbgp, "eBGP over iBGP", "a route learnt over eBGP beats one learnt over iBGP", cmp_ebgp,
+     nullptr},
     {Rule::ShortestClusterList, "shortest CLUSTER_LIST",
      "the route reflected through the fewest route-reflector clusters wins", cmp_cluster_list, nullptr},
     {Rule::LowestRouterId, "lowest router id",
-     "the lowest ORIGINATOR_ID, or BGP identifier of the peer when there is none, wins", cmp_router_id, nullptr},
+     "the lowest ORIGINATOR_ID, or BGP identifier of the peer when there is none, wins", cmp_router_id,
+     nullptr},
     {Rule::LowestPeerAddress, "lowest peer address", "the route from the peer with the lowest address wins",
      cmp_peer_address, nullptr},
 }};
@@ -118,7 +129,9 @@ AsNumber neighbor_as(const Candidate& c) {
   return c.attrs->as_path.empty() ? c.peer_as : c.attrs->as_path.front();
 }
 
-std::span<const DecisionRule> decision_rules() { return kRules; }
+std::span<const DecisionRule> decision_rules() {
+  return kRules;
+}
 
 std::string_view to_string(Rule r) {
   if (r == Rule::OnlyCandidate) return "only candidate";

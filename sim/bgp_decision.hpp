@@ -78,8 +78,8 @@ struct DecisionRule {
 
 // The rules in the order they apply (not including OnlyCandidate).
 std::span<const DecisionRule> decision_rules();
-std::string_view to_string(Rule r);    // the rule's name; "only candidate" for OnlyCandidate
-std::string_view describe(Rule r);     // the rule's description
+std::string_view to_string(Rule r);  // the rule's name; "only candidate" for OnlyCandidate
+std::string_view describe(Rule r);   // the rule's description
 
 struct Decision {
   std::size_t winner = 0;  // index into the candidates

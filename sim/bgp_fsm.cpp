@@ -32,15 +32,31 @@ struct Cell {
   bool code_from_ctx = false;
 };
 
-constexpr Cell ign() { return {}; }
-constexpr Cell go(State next, ActionSet actions) { return {Kind::Go, next, actions, {}, false}; }
-constexpr Cell start() { return {Kind::Start, State::Active, {}, {}, false}; }
-constexpr Cell connect() { return {Kind::Connect, State::Connect, {}, {}, false}; }
-constexpr Cell restart() { return {Kind::Restart, State::Active, {}, {}, false}; }
-constexpr Cell tcp_lost() { return {Kind::TcpLost, State::Active, {}, {}, false}; }
-constexpr Cell fail(NotificationCode c) { return {Kind::Fail, State::Idle, {}, c, false}; }
+constexpr Cell ign() {
+  return {};
+}
+constexpr Cell go(State next, ActionSet actions) {
+  return {Kind::Go, next, actions, {}, false};
+}
+constexpr Cell start() {
+  return {Kind::Start, State::Active, {}, {}, false};
+}
+constexpr Cell connect() {
+  return {Kind::Connect, State::Connect, {}, {}, false};
+}
+constexpr Cell restart() {
+  return {Kind::Restart, State::Active, {}, {}, false};
+}
+constexpr Cell tcp_lost() {
+  return {Kind::TcpLost, State::Active, {}, {}, false};
+}
+constexpr Cell fail(NotificationCode c) {
+  return {Kind::Fail, State::Idle, {}, c, false};
+}
 // Fail with the code in the Context; `fallback` when the Context carries none.
-constexpr Cell fail_ctx(NotificationCode fallback) { return {Kind::Fail, State::Idle, {}, fallback, true}; }
+constexpr Cell fail_ctx(NotificationCode fallback) {
+  return {Kind::Fail, State::Idle, {}, fallback, true};
+}
 constexpr Cell notified(bool release) {
   return {Kind::Notified, State::Idle, release ? ActionSet{ReleaseResources} : ActionSet{}, {}, true};
 }
@@ -57,48 +73,84 @@ constexpr ActionSet kStopIdle{StopAllTimers, ReleaseResources};
 constexpr ActionSet kStopPending{StopAllTimers, ReleaseResources, DropTcp};
 constexpr ActionSet kStopConnected{StopAllTimers, ReleaseResources, SendNotification, DropTcp};
 
-using Row = std::array<Cell, kEventCount>;
+// The machine: every (state, event) pair not listed is ignored (the event cannot happen in that state).
+constexpr auto kTable = [] {
+  std::array<std::array<Cell, kEventCount>, kStateCount> t{};
+  auto set = [&t](State s, Event e, Cell c) {
+    t[static_cast<std::size_t>(s)][static_cast<std::size_t>(e)] = c;
+  };
+  using S = State;
+  using E = Event;
 
-// One row per State, one column per Event, in enum order:
-//   ManualStart, ManualStop, AutomaticStart, ConnectRetryTimer_Expires, HoldTimer_Expires,
-//   KeepaliveTimer_Expires, ConnectDelayTimer_Expires, ErrorWaitTimer_Expires,
-//   GracefulRestartTimer_Expires, Tcp_CR_Acked, TcpConnectionConfirmed, TcpConnectionFails, BGPOpen,
-//   BGPHeaderErr, BGPOpenMsgErr, NotifMsgVerErr, NotifMsg, KeepAliveMsg, UpdateMsg, UpdateMsgErr
-constexpr std::array<Row, kStateCount> kTable{{
-    // Idle: stopped, or waiting for the error wait. An incoming connection is refused (BIRD: "rejected").
-    {{start(), go(State::Idle, kStopIdle), start(), ign(), ign(), ign(), ign(), start(),
-      go(State::Idle, {ReleaseResources}), go(State::Idle, {DropTcp}), go(State::Idle, {DropTcp}), ign(), ign(),
-      ign(), ign(), ign(), ign(), ign(), ign(), ign()}},
-    // Connect: our TCP connect is pending, connect retry timer running.
-    {{ign(), stop(kStopPending, false), ign(), go(State::Connect, {DropTcp, InitiateTcp, StartConnectRetryTimer}),
-      ign(), ign(), ign(), ign(), go(State::Connect, {ReleaseResources}), go(State::OpenSent, kAcceptConnection),
-      go(State::OpenSent, kAcceptConnection), restart(), ign(), ign(), ign(), ign(), ign(), ign(), ign(), ign()}},
-    // Active: waiting for the connect delay (active) or for the peer to connect (passive).
-    {{ign(), stop(kStopIdle, false), ign(), ign(), ign(), ign(), connect(), ign(),
-      go(State::Active, {ReleaseResources}), ign(), go(State::OpenSent, kAcceptConnection), ign(), ign(), ign(),
-      ign(), ign(), ign(), ign(), ign(), ign()}},
-    // OpenSent: connection up, our OPEN sent, waiting for theirs under the startup hold timer.
-    {{ign(), stop(kStopConnected, true), ign(), ign(), fail(notif::kHoldTimerExpired), ign(), ign(), ign(),
-      go(State::OpenSent, {ReleaseResources}), ign(), ign(), restart(),
-      go(State::OpenConfirm, {SendKeepalive, StartHoldTimer, StartKeepaliveTimer}), fail_ctx(kHeaderErrFallback),
-      fail_ctx(kOpenErrFallback), notified(false), notified(false), fail(notif::kFsmUnexpectedInOpenSent),
-      fail(notif::kFsmUnexpectedInOpenSent), fail(notif::kFsmUnexpectedInOpenSent)}},
-    // OpenConfirm: OPENs exchanged, our KEEPALIVE sent, waiting for theirs.
-    {{ign(), stop(kStopConnected, true), ign(), ign(), fail(notif::kHoldTimerExpired),
-      go(State::OpenConfirm, {SendKeepalive, StartKeepaliveTimer}), ign(), ign(),
-      go(State::OpenConfirm, {ReleaseResources}), ign(), ign(), restart(),
-      fail(notif::kFsmUnexpectedInOpenConfirm), fail_ctx(kHeaderErrFallback),
-      fail(notif::kFsmUnexpectedInOpenConfirm), notified(false), notified(false),
-      go(State::Established, {RestartHoldTimer, SessionUp}),
-      go(State::Established, {RestartHoldTimer, SessionUp, ProcessUpdate}), fail_ctx(kUpdateErrFallback)}},
-    // Established.
-    {{ign(), stop(kStopConnected, true), ign(), ign(), fail(notif::kHoldTimerExpired),
-      go(State::Established, {SendKeepalive, StartKeepaliveTimer}), ign(), ign(), ign(), ign(), ign(), tcp_lost(),
-      fail(notif::kFsmUnexpectedInEstablished), fail_ctx(kHeaderErrFallback),
-      fail(notif::kFsmUnexpectedInEstablished), notified(true), notified(true),
-      go(State::Established, {RestartHoldTimer}), go(State::Established, {RestartHoldTimer, ProcessUpdate}),
-      fail_ctx(kUpdateErrFallback)}},
-}};
+  // Idle: stopped, or waiting for the error wait. An incoming connection is refused (BIRD: "rejected").
+  set(S::Idle, E::ManualStart, start());
+  set(S::Idle, E::AutomaticStart, start());
+  set(S::Idle, E::ErrorWaitTimer_Expires, start());
+  set(S::Idle, E::ManualStop, go(S::Idle, kStopIdle));
+  set(S::Idle, E::GracefulRestartTimer_Expires, go(S::Idle, {ReleaseResources}));
+  set(S::Idle, E::Tcp_CR_Acked, go(S::Idle, {DropTcp}));
+  set(S::Idle, E::TcpConnectionConfirmed, go(S::Idle, {DropTcp}));
+
+  // Connect: our TCP connect is pending under the connect retry timer.
+  set(S::Connect, E::ManualStop, stop(kStopPending, false));
+  set(S::Connect, E::ConnectRetryTimer_Expires,
+      go(S::Connect, {DropTcp, InitiateTcp, StartConnectRetryTimer}));
+  set(S::Connect, E::GracefulRestartTimer_Expires, go(S::Connect, {ReleaseResources}));
+  set(S::Connect, E::Tcp_CR_Acked, go(S::OpenSent, kAcceptConnection));
+  set(S::Connect, E::TcpConnectionConfirmed, go(S::OpenSent, kAcceptConnection));
+  set(S::Connect, E::TcpConnectionFails, restart());
+
+  // Active: waiting for the connect delay (active session) or for the peer to connect (passive).
+  set(S::Active, E::ManualStop, stop(kStopIdle, false));
+  set(S::Active, E::ConnectDelayTimer_Expires, connect());
+  set(S::Active, E::GracefulRestartTimer_Expires, go(S::Active, {ReleaseResources}));
+  set(S::Active, E::TcpConnectionConfirmed, go(S::OpenSent, kAcceptConnection));
+
+  // OpenSent: connection up, our OPEN sent, waiting for the peer's under the startup hold timer.
+  set(S::OpenSent, E::ManualStop, stop(kStopConnected, true));
+  set(S::OpenSent, E::HoldTimer_Expires, fail(notif::kHoldTimerExpired));
+  set(S::OpenSent, E::GracefulRestartTimer_Expires, go(S::OpenSent, {ReleaseResources}));
+  set(S::OpenSent, E::TcpConnectionFails, restart());
+  set(S::OpenSent, E::BGPOpen, go(S::OpenConfirm, {SendKeepalive, StartHoldTimer, StartKeepaliveTimer}));
+  set(S::OpenSent, E::BGPHeaderErr, fail_ctx(kHeaderErrFallback));
+  set(S::OpenSent, E::BGPOpenMsgErr, fail_ctx(kOpenErrFallback));
+  set(S::OpenSent, E::NotifMsgVerErr, notified(false));
+  set(S::OpenSent, E::NotifMsg, notified(false));
+  set(S::OpenSent, E::KeepAliveMsg, fail(notif::kFsmUnexpectedInOpenSent));
+  set(S::OpenSent, E::UpdateMsg, fail(notif::kFsmUnexpectedInOpenSent));
+  set(S::OpenSent, E::UpdateMsgErr, fail(notif::kFsmUnexpectedInOpenSent));
+
+  // OpenConfirm: OPENs exchanged, our KEEPALIVE sent, waiting for the peer's. BIRD checks the state before
+  // the content of an OPEN, so any OPEN here is an FSM error.
+  set(S::OpenConfirm, E::ManualStop, stop(kStopConnected, true));
+  set(S::OpenConfirm, E::HoldTimer_Expires, fail(notif::kHoldTimerExpired));
+  set(S::OpenConfirm, E::KeepaliveTimer_Expires, go(S::OpenConfirm, {SendKeepalive, StartKeepaliveTimer}));
+  set(S::OpenConfirm, E::GracefulRestartTimer_Expires, go(S::OpenConfirm, {ReleaseResources}));
+  set(S::OpenConfirm, E::TcpConnectionFails, restart());
+  set(S::OpenConfirm, E::BGPOpen, fail(notif::kFsmUnexpectedInOpenConfirm));
+  set(S::OpenConfirm, E::BGPHeaderErr, fail_ctx(kHeaderErrFallback));
+  set(S::OpenConfirm, E::BGPOpenMsgErr, fail(notif::kFsmUnexpectedInOpenConfirm));
+  set(S::OpenConfirm, E::NotifMsgVerErr, notified(false));
+  set(S::OpenConfirm, E::NotifMsg, notified(false));
+  set(S::OpenConfirm, E::KeepAliveMsg, go(S::Established, {RestartHoldTimer, SessionUp}));
+  set(S::OpenConfirm, E::UpdateMsg, go(S::Established, {RestartHoldTimer, SessionUp, ProcessUpdate}));
+  set(S::OpenConfirm, E::UpdateMsgErr, fail_ctx(kUpdateErrFallback));
+
+  // Established.
+  set(S::Established, E::ManualStop, stop(kStopConnected, true));
+  set(S::Established, E::HoldTimer_Expires, fail(notif::kHoldTimerExpired));
+  set(S::Established, E::KeepaliveTimer_Expires, go(S::Established, {SendKeepalive, StartKeepaliveTimer}));
+  set(S::Established, E::TcpConnectionFails, tcp_lost());
+  set(S::Established, E::BGPOpen, fail(notif::kFsmUnexpectedInEstablished));
+  set(S::Established, E::BGPHeaderErr, fail_ctx(kHeaderErrFallback));
+  set(S::Established, E::BGPOpenMsgErr, fail(notif::kFsmUnexpectedInEstablished));
+  set(S::Established, E::NotifMsgVerErr, notified(true));
+  set(S::Established, E::NotifMsg, notified(true));
+  set(S::Established, E::KeepAliveMsg, go(S::Established, {RestartHoldTimer}));
+  set(S::Established, E::UpdateMsg, go(S::Established, {RestartHoldTimer, ProcessUpdate}));
+  set(S::Established, E::UpdateMsgErr, fail_ctx(kUpdateErrFallback));
+  return t;
+}();
 
 // Back to Active after losing a connection (or at start): an active session waits for its connect delay.
 Step to_active(ActionSet actions, const Context& ctx) {
@@ -133,7 +185,8 @@ Step step(State state, Event event, const Context& ctx) {
         s.notification = code;
         return s;
       }
-      return {State::Idle, {StopAllTimers, ReleaseResources, SendNotification, DropTcp, StartErrorWait}, code};
+      return {
+          State::Idle, {StopAllTimers, ReleaseResources, SendNotification, DropTcp, StartErrorWait}, code};
     }
     case Kind::Notified:
       if (ctx.error.is_cease()) return to_active(c.actions | ActionSet{StopAllTimers, DropTcp}, ctx);
@@ -166,28 +219,49 @@ std::string_view to_string(State s) {
 }
 
 std::string_view to_string(Event e) {
-  static constexpr std::array<std::string_view, kEventCount> kNames{
-      "ManualStart",          "ManualStop",
-      "AutomaticStart",       "ConnectRetryTimer_Expires",
-      "HoldTimer_Expires",    "KeepaliveTimer_Expires",
-      "ConnectDelayTimer_Expires", "ErrorWaitTimer_Expires",
-      "GracefulRestartTimer_Expires", "Tcp_CR_Acked",
-      "TcpConnectionConfirmed", "TcpConnectionFails",
-      "BGPOpen",              "BGPHeaderErr",
-      "BGPOpenMsgErr",        "NotifMsgVerErr",
-      "NotifMsg",             "KeepAliveMsg",
-      "UpdateMsg",            "UpdateMsgErr"};
+  static constexpr std::array<std::string_view, kEventCount> kNames{"ManualStart",
+                                                                    "ManualStop",
+                                                                    "AutomaticStart",
+                                                                    "ConnectRetryTimer_Expires",
+                                                                    "HoldTimer_Expires",
+                                                                    "KeepaliveTimer_Expires",
+                                                                    "ConnectDelayTimer_Expires",
+                                                                    "ErrorWaitTimer_Expires",
+                                                                    "GracefulRestartTimer_Expires",
+                                                                    "Tcp_CR_Acked",
+                                                                    "TcpConnectionConfirmed",
+                                                                    "TcpConnectionFails",
+                                                                    "BGPOpen",
+                                                                    "BGPHeaderErr",
+                                                                    "BGPOpenMsgErr",
+                                                                    "NotifMsgVerErr",
+                                                                    "NotifMsg",
+                                                                    "KeepAliveMsg",
+                                                                    "UpdateMsg",
+                                                                    "UpdateMsgErr"};
   const auto i = static_cast<std::size_t>(e);
   return i < kNames.size() ? kNames[i] : "?";
 }
 
 std::string_view to_string(Action a) {
-  static constexpr std::array<std::string_view, kActionCount> kNames{
-      "StopAllTimers",   "StopConnectTimer",       "ReleaseResources",       "RetainStaleRoutes",
-      "SendNotification", "DropTcp",               "InitiateTcp",            "SendOpen",
-      "SendKeepalive",   "StartConnectDelayTimer", "StartConnectRetryTimer", "StartHoldTimerLarge",
-      "StartHoldTimer",  "RestartHoldTimer",       "StartKeepaliveTimer",    "ProcessUpdate",
-      "SessionUp",       "StartErrorWait"};
+  static constexpr std::array<std::string_view, kActionCount> kNames{"StopAllTimers",
+                                                                     "StopConnectTimer",
+                                                                     "ReleaseResources",
+                                                                     "RetainStaleRoutes",
+                                                                     "SendNotification",
+                                                                     "DropTcp",
+                                                                     "InitiateTcp",
+                                                                     "SendOpen",
+                                                                     "SendKeepalive",
+                                                                     "StartConnectDelayTimer",
+                                                                     "StartConnectRetryTimer",
+                                                                     "StartHoldTimerLarge",
+                                                                     "StartHoldTimer",
+                                                                     "RestartHoldTimer",
+                                                                     "StartKeepaliveTimer",
+                                                                     "ProcessUpdate",
+                                                                     "SessionUp",
+                                                                     "StartErrorWait"};
   const auto i = static_cast<std::size_t>(a);
   return i < kNames.size() ? kNames[i] : "?";
 }
@@ -223,7 +297,7 @@ Millis ErrorWait::on_error(Millis now, const TimerConfig& t, Millis forget_after
 NegotiatedTimers negotiate_timers(const TimerConfig& ours, std::uint16_t peer_hold_seconds) {
   NegotiatedTimers n;
   n.hold = std::min<Millis>(Millis{peer_hold_seconds} * 1000, ours.hold);
-  n.keepalive = ours.keepalive != 0 ? ours.keepalive : n.hold / 3;
+  n.keepalive = ours.keepalive != 0 ? ours.keepalive : (n.hold / 1000 / 3) * 1000;  // whole seconds, as BIRD
   return n;
 }
 
@@ -247,7 +321,9 @@ std::string_view to_string(ProtoState s) {
   return "?";
 }
 
-ProtoState proto_state(State s) { return s == State::Established ? ProtoState::Up : ProtoState::Start; }
+ProtoState proto_state(State s) {
+  return s == State::Established ? ProtoState::Up : ProtoState::Start;
+}
 
 std::string_view to_string(SocketError e) {
   switch (e) {

@@ -24,6 +24,10 @@
 //    does not count as an error: the session restarts at once (BIRD bgp_rx_notification, bgp_error).
 //  - A NOTIFICATION with a version error (NotifMsgVerErr) is handled like any other NOTIFICATION: BIRD
 //    speaks only version 4 and does not renegotiate.
+//  - BIRD also delays a protocol restart after a non-error session loss (received Cease, TCP loss while
+//    Established) by the current error wait when an earlier error is not yet forgotten (bgp_initiate
+//    checks startup_delay); we restart at once. Only a session that mixes errors and Ceases within the
+//    error forget time sees the difference.
 //  - An UPDATE received in OpenConfirm establishes the session and is processed (BIRD's workaround "for
 //    some BGP implementations that skip initial KEEPALIVE"; RFC: FSM error).
 //  - Unexpected messages send an FSM error with the RFC 6608 subcode of the state (5/1, 5/2, 5/3), as
@@ -39,7 +43,9 @@
 //    modelled.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -54,38 +60,38 @@ inline constexpr int kStateCount = 6;
 
 // RFC 4271 §8.1 event names (numbers in comments), plus BIRD's timers.
 enum class Event : std::uint8_t {
-  ManualStart,                     // 1: protocol started/enabled (passive or not: Context::passive)
-  ManualStop,                      // 2: protocol stopped/disabled/removed; sends Cease (Context::error)
-  AutomaticStart,                  // 3: the speaker restarts the session itself (same transitions as 1)
-  ConnectRetryTimer_Expires,       // 9: a pending TCP connect took too long
-  HoldTimer_Expires,               // 10
-  KeepaliveTimer_Expires,          // 11
-  ConnectDelayTimer_Expires,       // BIRD `connect delay time`: time for the next connect attempt
-  ErrorWaitTimer_Expires,          // BIRD `error wait time` (RFC IdleHoldTimer, 13): restart after errors
-  GracefulRestartTimer_Expires,    // RFC 4724 restart time: flush stale routes
-  Tcp_CR_Acked,                    // 16: our outgoing connection is up
-  TcpConnectionConfirmed,          // 17: an incoming connection was accepted
-  TcpConnectionFails,              // 18: refused, closed or reset
-  BGPOpen,                         // 19: a valid OPEN (the session ran check_open)
-  BGPHeaderErr,                    // 21: header error; Context::error says which NOTIFICATION to send
-  BGPOpenMsgErr,                   // 22: OPEN check failed; Context::error says which NOTIFICATION to send
-  NotifMsgVerErr,                  // 24: NOTIFICATION with a version error received
-  NotifMsg,                        // 25: NOTIFICATION received; Context::error holds its code
-  KeepAliveMsg,                    // 26
-  UpdateMsg,                       // 27
-  UpdateMsgErr,                    // 28: UPDATE error; Context::error says which NOTIFICATION to send
+  ManualStart,                   // 1: protocol started/enabled (passive or not: Context::passive)
+  ManualStop,                    // 2: protocol stopped/disabled/removed; sends Cease (Context::error)
+  AutomaticStart,                // 3: the speaker restarts the session itself (same transitions as 1)
+  ConnectRetryTimer_Expires,     // 9: a pending TCP connect took too long
+  HoldTimer_Expires,             // 10
+  KeepaliveTimer_Expires,        // 11
+  ConnectDelayTimer_Expires,     // BIRD `connect delay time`: time for the next connect attempt
+  ErrorWaitTimer_Expires,        // BIRD `error wait time` (RFC IdleHoldTimer, 13): restart after errors
+  GracefulRestartTimer_Expires,  // RFC 4724 restart time: flush stale routes
+  Tcp_CR_Acked,                  // 16: our outgoing connection is up
+  TcpConnectionConfirmed,        // 17: an incoming connection was accepted
+  TcpConnectionFails,            // 18: refused, closed or reset
+  BGPOpen,                       // 19: a valid OPEN (the session ran check_open)
+  BGPHeaderErr,                  // 21: header error; Context::error says which NOTIFICATION to send
+  BGPOpenMsgErr,                 // 22: OPEN check failed; Context::error says which NOTIFICATION to send
+  NotifMsgVerErr,                // 24: NOTIFICATION with a version error received
+  NotifMsg,                      // 25: NOTIFICATION received; Context::error holds its code
+  KeepAliveMsg,                  // 26
+  UpdateMsg,                     // 27
+  UpdateMsgErr,                  // 28: UPDATE error; Context::error says which NOTIFICATION to send
 };
 inline constexpr int kEventCount = 20;
 
 // What the session does, applied in this order.
 enum class Action : std::uint8_t {
-  StopAllTimers,           // connect delay/retry, hold, keepalive and error wait (not graceful restart)
-  StopConnectTimer,        // connect delay/retry
-  ReleaseResources,        // withdraw every route learnt from the peer (and stale ones), clear Adj-RIB-Out
-  RetainStaleRoutes,       // graceful restart: mark the peer's routes stale, start the restart timer
-  SendNotification,        // Step::notification
-  DropTcp,                 // close the connection (after the NOTIFICATION, if any, is sent)
-  InitiateTcp,             // start an outgoing TCP connect
+  StopAllTimers,      // connect delay/retry, hold, keepalive and error wait (not graceful restart)
+  StopConnectTimer,   // connect delay/retry
+  ReleaseResources,   // withdraw every route learnt from the peer (and stale ones), clear Adj-RIB-Out
+  RetainStaleRoutes,  // graceful restart: mark the peer's routes stale, start the restart timer
+  SendNotification,   // Step::notification
+  DropTcp,            // close the connection (after the NOTIFICATION, if any, is sent)
+  InitiateTcp,        // start an outgoing TCP connect
   SendOpen,
   SendKeepalive,
   StartConnectDelayTimer,  // TimerConfig::connect_delay, jittered
@@ -113,7 +119,7 @@ class ActionSet {
   }
   constexpr bool has(Action a) const { return (bits_ & bit(a)) != 0; }
   constexpr bool empty() const { return bits_ == 0; }
-  constexpr int size() const { return __builtin_popcount(bits_); }
+  constexpr int size() const { return std::popcount(bits_); }
   constexpr std::uint32_t bits() const { return bits_; }
   friend constexpr ActionSet operator|(ActionSet a, ActionSet b) {
     a.bits_ |= b.bits_;
@@ -168,7 +174,7 @@ inline constexpr Millis kErrorForgetTime = 300'000;  // BIRD default `error forg
 inline constexpr Millis kNever = -1;
 
 struct ErrorWait {
-  Millis delay = 0;           // current delay (0 = no error yet)
+  Millis delay = 0;            // current delay (0 = no error yet)
   Millis last_error = kNever;  // when the last error happened
 
   // Records an error at `now` and returns how long to wait before restarting.
@@ -178,7 +184,8 @@ struct ErrorWait {
 };
 
 // Hold and keepalive times of an established session (RFC 4271 §4.2, §10; BIRD bgp_rx_open): hold is the
-// smaller of ours and the peer's (0 disables both timers); keepalive is the configured one, else hold/3.
+// smaller of ours and the peer's (0 disables both timers); keepalive is the configured one, else hold/3 in
+// whole seconds (BIRD keeps timers in seconds: hold 10 s gives keepalive 3 s).
 struct NegotiatedTimers {
   Millis hold = 0;
   Millis keepalive = 0;
@@ -203,7 +210,12 @@ enum class SocketError : std::uint8_t { Closed, Refused, Reset, TimedOut };
 // "Connection closed", "Connection refused", "Connection reset by peer", "Connection timed out".
 std::string_view to_string(SocketError e);
 
-// The last error BIRD remembers for a protocol (bgp_store_error), 4 bytes.
+// The last error BIRD remembers for a protocol (bgp_store_error), 4 bytes. The session records:
+//  - Socket(reason) when it delivers TcpConnectionFails;
+//  - Sent(code) when it applies SendNotification (BIRD bgp_error), except for a ManualStop, which leaves
+//    no visible error (BIRD's BE_MAN_DOWN prints nothing), so it records none();
+//  - Received(code) when it delivers NotifMsg / NotifMsgVerErr;
+// and clears it on SessionUp.
 struct LastError {
   enum class Kind : std::uint8_t { None, Socket, Sent, Received };
   Kind kind = Kind::None;

@@ -146,15 +146,17 @@ inline std::string notification_text(std::uint8_t code, std::uint8_t subcode) {
   if (auto t = known_notification_text(code, subcode)) return std::string(*t);
   return "Unknown error " + std::to_string(code) + "." + std::to_string(subcode);
 }
-inline std::string notification_text(NotificationCode c) { return notification_text(c.code, c.subcode); }
+inline std::string notification_text(NotificationCode c) {
+  return notification_text(c.code, c.subcode);
+}
 
 inline constexpr std::uint8_t kBgpVersion = 4;
 inline constexpr AsNumber kAsTrans = 23456;  // RFC 6793 §9
 
 struct Open {
   std::uint8_t version = kBgpVersion;
-  AsNumber my_as = 0;             // full 4-byte AS (from the AS4 capability)
-  std::uint16_t hold_time = 0;    // seconds, as on the wire; 0 = no keepalives
+  AsNumber my_as = 0;           // full 4-byte AS (from the AS4 capability)
+  std::uint16_t hold_time = 0;  // seconds, as on the wire; 0 = no keepalives
   std::uint32_t bgp_identifier = 0;
   bool operator==(const Open&) const = default;
 };
@@ -185,19 +187,27 @@ using Message = std::variant<Open, Update, Notification, Keepalive>;
 
 inline MessageType type_of(const Message& m) {
   switch (m.index()) {
-    case 0: return MessageType::Open;
-    case 1: return MessageType::Update;
-    case 2: return MessageType::Notification;
-    default: return MessageType::Keepalive;
+    case 0:
+      return MessageType::Open;
+    case 1:
+      return MessageType::Update;
+    case 2:
+      return MessageType::Notification;
+    default:
+      return MessageType::Keepalive;
   }
 }
 
 inline std::string_view to_string(MessageType t) {
   switch (t) {
-    case MessageType::Open: return "OPEN";
-    case MessageType::Update: return "UPDATE";
-    case MessageType::Notification: return "NOTIFICATION";
-    case MessageType::Keepalive: return "KEEPALIVE";
+    case MessageType::Open:
+      return "OPEN";
+    case MessageType::Update:
+      return "UPDATE";
+    case MessageType::Notification:
+      return "NOTIFICATION";
+    case MessageType::Keepalive:
+      return "KEEPALIVE";
   }
   return "?";
 }
@@ -233,12 +243,13 @@ inline std::string notification_log_text(const Notification& n) {
 // version 4 (2/1), hold time 0 or >= 3 s (2/6), BGP identifier non-zero and, on iBGP, different from ours
 // (RFC 6286 §2.2; 2/3), and the announced AS equal to the configured neighbour AS (2/2).
 // Returns the NOTIFICATION to send, or std::nullopt when the OPEN is acceptable.
-inline std::optional<NotificationCode> check_open(const Open& open, AsNumber expected_peer_as, AsNumber local_as,
-                                                  std::uint32_t local_router_id) {
+inline std::optional<NotificationCode> check_open(const Open& open, AsNumber expected_peer_as,
+                                                  AsNumber local_as, std::uint32_t local_router_id) {
   if (open.version != kBgpVersion) return notif::kUnsupportedVersion;
   if (open.hold_time > 0 && open.hold_time < 3) return notif::kUnacceptableHoldTime;
   const bool ibgp = expected_peer_as == local_as;
-  if (open.bgp_identifier == 0 || (ibgp && open.bgp_identifier == local_router_id)) return notif::kBadBgpIdentifier;
+  if (open.bgp_identifier == 0 || (ibgp && open.bgp_identifier == local_router_id))
+    return notif::kBadBgpIdentifier;
   if (open.my_as != expected_peer_as) return notif::kBadPeerAs;
   return std::nullopt;
 }

@@ -26,6 +26,11 @@ void schedule_in_past(Time at, Time now) {
                static_cast<long long>(now));
   std::abort();
 }
+
+void too_many_pending_events() {
+  std::fprintf(stderr, "peerlab::sim::Kernel: more than 2^32 - 3 events queued at once\n");
+  std::abort();
+}
 }  // namespace detail
 
 void Kernel::compact() {

@@ -15,8 +15,14 @@
 //     fired, cancelled or recycled event never matches again: cancel() on it is a no-op, and so is
 //     cancel() on a default-constructed handle. (The generation is 32 bits: a handle kept across
 //     2^32 reuses of the same slot could alias; nothing in the simulator keeps one that long.)
-//   - Compaction. When tombstones exceed half of the heap, the heap is rebuilt without them
-//     (O(n), amortised O(1) per cancel), so millions of restarted timers cannot accumulate.
+//   - Compaction. When a cancel leaves tombstones in more than half of the heap, the heap is
+//     rebuilt without them (O(n), amortised O(1) per cancel), so millions of restarted timers
+//     cannot accumulate. Memory is bounded by the peak number of queued events.
+//   - Hot path. Child selection in sift-down is branch-free (heap comparisons are unpredictable).
+//     While a handler runs, the fired event's copy stays at the root; the handler's first
+//     schedule() takes its place with a single sift-down, so the common "fire one, schedule one"
+//     costs one heap pass instead of two. settle() removes the copy when nothing replaced it;
+//     every member that looks at the heap settles it first, so this is invisible from outside.
 //   - Running. run_until(limit, max_events, handler) fires events in order while their time is
 //     <= limit, calling handler(kernel, event) (or handler.handle(kernel, event) for an
 //     EventHandler). Handlers may schedule and cancel. It ends with a typed outcome: Converged
@@ -26,6 +32,7 @@
 //     BGP; the layer above decides convergence and says so with stop(Outcome::Converged).
 //   - Fingerprint. Every fired event folds (time, kind, target, arg) into a running 64-bit hash;
 //     layers above fold in their own observations with fold(). Same inputs => same fingerprint.
+//   - A Kernel is single-threaded; one simulation owns one kernel.
 #pragma once
 
 #include <bit>
@@ -130,6 +137,7 @@ concept KernelHandler =
 
 namespace detail {
 [[noreturn]] void schedule_in_past(Time at, Time now);
+[[noreturn]] void too_many_pending_events();
 }  // namespace detail
 
 class Kernel {
@@ -187,7 +195,8 @@ class Kernel {
   // Number of pending (scheduled, not cancelled, not fired) events.
   std::size_t pending_count() const { return heap_size() - tombstones_; }
   bool empty() const { return pending_count() == 0; }
-  // Entries in the heap, cancelled ones included (bounded by compaction to 2 * pending + 1).
+  // Entries in the heap, cancelled ones included: at most the peak, and right after a cancel at
+  // most 2 * pending_count() (compaction).
   std::size_t heap_size() const { return heap_.size() - root_is_fired_; }
   // Entries in the handle slot table (bounded by the peak heap size).
   std::size_t slot_count() const { return slots_.size(); }
@@ -259,12 +268,20 @@ class Kernel {
     std::uint32_t link;
   };
 
-  // The total order: (time, seq). Written with non-short-circuit operators so that it compiles
-  // to flag arithmetic rather than branches; heap comparisons are unpredictable by nature.
-  static bool before(Time at, std::uint64_t aseq, Time bt, std::uint64_t bseq) {
-    return (at < bt) | ((at == bt) & (aseq < bseq));
+  // The total order: (time, seq), compared as one unsigned 128-bit number (time's sign bit
+  // flipped), which compiles to a branch-free cmp/sbb.
+  __extension__ using Key = unsigned __int128;
+  static Key key(Time time, std::uint64_t seq) {
+    return static_cast<Key>(static_cast<std::uint64_t>(time) ^ (std::uint64_t{1} << 63)) << 64 | seq;
   }
-  static bool before(const Event& a, const Event& b) { return before(a.time, a.seq, b.time, b.seq); }
+  static bool before(const Event& a, const Event& b) { return key(a.time, a.seq) < key(b.time, b.seq); }
+
+  // `condition ? if_true : if_false` as mask arithmetic. Heap comparisons are unpredictable by
+  // nature, and the compiler otherwise tends to turn such selections into branches.
+  static std::uint64_t select(bool condition, std::uint64_t if_true, std::uint64_t if_false) {
+    const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(condition);
+    return if_false ^ ((if_false ^ if_true) & mask);
+  }
 
   std::uint32_t acquire_slot() {
     if (free_head_ != kEndOfFreeList) {
@@ -272,6 +289,9 @@ class Kernel {
       free_head_ = slots_[slot].link;
       slots_[slot].link = kPending;
       return slot;
+    }
+    if (slots_.size() >= kEndOfFreeList) [[unlikely]] {
+      detail::too_many_pending_events();
     }
     slots_.push_back({1, kPending});
     return static_cast<std::uint32_t>(slots_.size() - 1);
@@ -296,51 +316,61 @@ class Kernel {
     h[i] = event;
   }
 
-  // Moves `event` down from the hole at index i to its place. The smallest child is selected with
-  // conditional moves of its (time, seq), so each level costs one round of loads and no branch
-  // mispredictions.
+  // Moves `event` down from the hole at index i to its place. The smallest child is selected
+  // with mask arithmetic, so a level costs one round of loads and no branch mispredictions.
   void sift_down(std::size_t i, const Event& event) {
     Event* h = heap_.data();
     const std::size_t n = heap_.size();
+    const Key event_key = key(event.time, event.seq);
     for (;;) {
       const std::size_t c = 4 * i + 1;
       std::size_t m;
-      Time m_time;
-      std::uint64_t m_seq;
+      Key m_key;
       if (c + 3 < n) {
-        const bool lt01 = before(h[c + 1], h[c]);
-        const bool lt23 = before(h[c + 3], h[c + 2]);
-        const Time a_time = lt01 ? h[c + 1].time : h[c].time;
-        const std::uint64_t a_seq = lt01 ? h[c + 1].seq : h[c].seq;
-        const Time b_time = lt23 ? h[c + 3].time : h[c + 2].time;
-        const std::uint64_t b_seq = lt23 ? h[c + 3].seq : h[c + 2].seq;
-        const bool lt = before(b_time, b_seq, a_time, a_seq);
-        m = lt ? c + 2 + lt23 : c + lt01;
-        m_time = lt ? b_time : a_time;
-        m_seq = lt ? b_seq : a_seq;
+        if (4 * c + 16 < n) {
+          // Large heaps miss the cache on every level: fetch all four grandchild groups while
+          // this level is being compared.
+          for (std::size_t g = 4 * c + 1; g < 4 * c + 17; g += 4) {
+            __builtin_prefetch(&h[g]);
+            __builtin_prefetch(&h[g + 3]);
+          }
+        }
+        const Key k0 = key(h[c].time, h[c].seq);
+        const Key k1 = key(h[c + 1].time, h[c + 1].seq);
+        const Key k2 = key(h[c + 2].time, h[c + 2].seq);
+        const Key k3 = key(h[c + 3].time, h[c + 3].seq);
+        const bool lt01 = k1 < k0;
+        const bool lt23 = k3 < k2;
+        const Key ka = lt01 ? k1 : k0;
+        const Key kb = lt23 ? k3 : k2;
+        const bool lt = kb < ka;
+        m = select(lt, c + 2 + lt23, c + lt01);
+        m_key = lt ? kb : ka;
       } else if (c < n) {
         m = c;
+        m_key = key(h[c].time, h[c].seq);
         for (std::size_t k = c + 1; k < n; ++k) {
-          if (before(h[k], h[m])) m = k;
+          const Key k_key = key(h[k].time, h[k].seq);
+          if (k_key < m_key) {
+            m = k;
+            m_key = k_key;
+          }
         }
-        m_time = h[m].time;
-        m_seq = h[m].seq;
       } else {
         break;
       }
-      if (!before(m_time, m_seq, event.time, event.seq)) break;
+      if (!(m_key < event_key)) break;
       h[i] = h[m];
       i = m;
     }
     h[i] = event;
   }
 
-  Event pop_top() {
-    const Event top = heap_.front();
+  // Removes the root: the last event fills the hole and sinks to its place.
+  void remove_top() {
     const Event last = heap_.back();
     heap_.pop_back();
     if (!heap_.empty()) sift_down(0, last);
-    return top;
   }
 
   // Drops cancelled events from the top; returns whether a pending event remains.
@@ -348,7 +378,7 @@ class Kernel {
     while (!heap_.empty()) {
       const std::uint32_t slot = heap_.front().slot;
       if (slots_[slot].link != kCancelled) return true;
-      pop_top();
+      remove_top();
       release_slot(slot);
       --tombstones_;
     }
@@ -377,7 +407,7 @@ class Kernel {
   void settle() {
     if (root_is_fired_) {
       root_is_fired_ = false;
-      pop_top();
+      remove_top();
     }
   }
 

@@ -24,11 +24,19 @@ inline constexpr Time kDay = 24 * kHour;
 // The largest representable time; run_until(kTimeMax, ...) means "no time limit".
 inline constexpr Time kTimeMax = std::numeric_limits<Time>::max();
 
-constexpr Time from_millis(std::int64_t ms) { return ms * kMillisecond; }
-constexpr Time from_seconds(std::int64_t s) { return s * kSecond; }
+constexpr Time from_millis(std::int64_t ms) {
+  return ms * kMillisecond;
+}
+constexpr Time from_seconds(std::int64_t s) {
+  return s * kSecond;
+}
 // Truncates toward zero, like integer division.
-constexpr std::int64_t to_millis(Time t) { return t / kMillisecond; }
-constexpr std::int64_t to_seconds(Time t) { return t / kSecond; }
+constexpr std::int64_t to_millis(Time t) {
+  return t / kMillisecond;
+}
+constexpr std::int64_t to_seconds(Time t) {
+  return t / kSecond;
+}
 
 // An offset from midnight, for format_clock's epoch_of_day: time_of_day(16, 0, 0) is 16:00:00.
 constexpr Time time_of_day(int hours, int minutes, int seconds) {

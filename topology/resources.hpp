@@ -47,6 +47,9 @@ ParsedFile parse_resources(std::string_view text, const std::string& filename);
 // Reads and parses a file; a missing or unreadable file is a diagnostic (code E001).
 ParsedFile parse_file(const std::string& path);
 
+// A duration with its unit ("250us", "2ms", "1.5s", "4m"), in microseconds.
+std::optional<Micros> parse_duration(std::string_view text);
+
 // Canonical alias resolution for calicoctl's KIND argument ("bgppeers", "bp", "ipp", "nodes" …):
 // returns the canonical v1 kind name, or empty if unknown.
 std::string resolve_kind_alias(std::string_view kind);

@@ -933,6 +933,8 @@ ParsedFile parse_file(const std::string& path) {
   return parse_resources(text, path == "-" ? "<stdin>" : path);
 }
 
+std::optional<Micros> parse_duration(std::string_view text) { return parse_duration_text(text); }
+
 std::string resolve_kind_alias(std::string_view kind) {
   auto k = lower(kind);
   for (const auto& kv : v1_kinds())

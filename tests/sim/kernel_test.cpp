@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -392,78 +395,131 @@ TEST(Kernel, RestartingATimerMillionsOfTimesKeepsMemoryBounded) {
   EXPECT_EQ(std::get<0>(r.fired[1]), from_seconds(90) + 999'999);
 }
 
-// Random schedules, cancels and partial runs, checked against a std::multimap model keyed by time
-// (equal keys keep insertion order in a multimap, which is the kernel's tie-break).
+// The kernel next to a reference model, a std::multimap keyed by time (equal keys keep insertion
+// order, which is the kernel's tie-break). Schedules and cancels go to both; every fired event
+// must be the model's first one. With `act_in_handler`, handlers schedule and cancel too.
+class ModelCheck {
+ public:
+  ModelCheck(std::uint64_t seed, bool act_in_handler) : rng_(seed), act_in_handler_(act_in_handler) {}
+
+  void schedule_random(int count) {
+    for (int i = 0; i < count; ++i) {
+      // Coarse times so that many events share a time and the tie-break is exercised.
+      const Time at = kernel.now() + static_cast<Time>(rng_.uniform(50)) * 10;
+      const std::uint64_t id = next_id_++;
+      const EventHandle h = kernel.schedule(at, 0, 0, id);
+      live_[id] = model_.emplace(at, id);
+      issued_.emplace_back(h, id);
+    }
+  }
+
+  // Cancels `count` handles among the `window` most recently issued: live ones get cancelled;
+  // fired or cancelled ones must be no-ops.
+  void cancel_random(int count, std::size_t window = SIZE_MAX) {
+    for (int i = 0; i < count && !issued_.empty(); ++i) {
+      const std::size_t pick = rng_.uniform(std::min(window, issued_.size()));
+      const auto [h, id] = issued_[issued_.size() - 1 - pick];
+      const auto it = live_.find(id);
+      const bool was_live = it != live_.end();
+      if (kernel.cancel(h) != was_live) fail("cancel result");
+      if (kernel.cancel(h)) fail("second cancel");
+      if (was_live) {
+        model_.erase(it->second);
+        live_.erase(it);
+        // Compaction keeps tombstones to at most half of the heap.
+        if (kernel.heap_size() > 2 * kernel.pending_count()) fail("heap not compacted");
+      }
+    }
+  }
+
+  void operator()(Kernel& k, const Event& e) {
+    if (model_.empty() || model_.begin()->second != e.arg || model_.begin()->first != e.time ||
+        k.pending(e.handle())) {
+      fail("fired event is not the model's first");
+      return;
+    }
+    model_.erase(model_.begin());
+    live_.erase(e.arg);
+    ++fired;
+    if (act_in_handler_) {
+      schedule_random(static_cast<int>(rng_.uniform(3)));
+      cancel_random(static_cast<int>(rng_.uniform(3)), 16);
+      if (k.pending_count() != model_.size()) fail("pending_count in handler");
+      if (rng_.uniform(8) == 0 && k.next_time() != next_model_time()) fail("next_time in handler");
+    }
+  }
+
+  // Runs the kernel and checks the outcome against the model.
+  void run(Time limit, std::uint64_t max_events) {
+    const std::uint64_t before = fired;
+    const RunOutcome out = kernel.run_until(limit, max_events, *this);
+    if (out.events != fired - before) fail("event count");
+    if (model_.empty()) {
+      if (out.outcome != Outcome::Converged) fail("expected converged");
+    } else if (model_.begin()->first > limit) {
+      if (out.outcome != Outcome::TimeLimit || kernel.now() != std::max(limit, out.time)) {
+        fail("expected time limit");
+      }
+    } else if (out.outcome != Outcome::EventLimit || out.events != max_events) {
+      fail("expected event limit");
+    }
+    if (kernel.pending_count() != model_.size()) fail("pending_count");
+  }
+
+  std::optional<Time> next_model_time() const {
+    if (model_.empty()) return std::nullopt;
+    return model_.begin()->first;
+  }
+
+  Rng& rng() { return rng_; }
+  void fail(const char* what) {
+    if (!mismatch) first_failure = what;
+    mismatch = true;
+  }
+
+  Kernel kernel;
+  bool mismatch = false;
+  std::string first_failure;
+  std::uint64_t fired = 0;
+
+ private:
+  Rng rng_;
+  bool act_in_handler_;
+  std::multimap<Time, std::uint64_t> model_;                                    // time -> id
+  std::map<std::uint64_t, std::multimap<Time, std::uint64_t>::iterator> live_;  // id -> model entry
+  std::vector<std::pair<EventHandle, std::uint64_t>> issued_;
+  std::uint64_t next_id_ = 0;
+};
+
 TEST(Kernel, CompactionKeepsTheOrderCorrectUnderRandomCancels) {
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    Rng rng(seed);
-    Kernel k;
-    std::multimap<Time, std::uint64_t> model;  // time -> id
-    std::map<std::uint64_t, std::pair<EventHandle, std::multimap<Time, std::uint64_t>::iterator>> live;
-    std::vector<std::uint64_t> all_ids;
-    std::vector<std::uint64_t> fired_kernel;
-    std::vector<std::uint64_t> fired_model;
-    std::uint64_t next_id = 0;
-    auto handler = [&](Kernel&, const Event& e) {
-      fired_kernel.push_back(e.arg);
-      live.erase(e.arg);
-    };
-
-    for (int round = 0; round < 400; ++round) {
-      const int schedules = static_cast<int>(rng.uniform(200));
-      for (int i = 0; i < schedules; ++i) {
-        // Coarse times so that many events share a time and the tie-break is exercised.
-        const Time at = k.now() + static_cast<Time>(rng.uniform(50)) * 10;
-        const std::uint64_t id = next_id++;
-        const EventHandle h = k.schedule(at, 0, 0, id);
-        live[id] = {h, model.emplace(at, id)};
-        all_ids.push_back(id);
-      }
-      const int cancels = static_cast<int>(rng.uniform(250));
-      for (int i = 0; i < cancels && !all_ids.empty(); ++i) {
-        // Any id ever issued: live ones get cancelled, fired or cancelled ones must be no-ops.
-        const std::uint64_t id = all_ids[rng.uniform(all_ids.size())];
-        auto it = live.find(id);
-        if (it == live.end()) {
-          continue;
-        }
-        ASSERT_TRUE(k.cancel(it->second.first));
-        ASSERT_FALSE(k.cancel(it->second.first));
-        model.erase(it->second.second);
-        live.erase(it);
-      }
-      ASSERT_EQ(k.pending_count(), model.size());
-      ASSERT_LE(k.heap_size(), 2 * k.pending_count() + 1);
-
-      const Time limit = k.now() + static_cast<Time>(rng.uniform(300));
-      const std::uint64_t max_events = rng.uniform(150);
-      const RunOutcome out = k.run_until(limit, max_events, handler);
-      std::uint64_t n = 0;
-      while (!model.empty() && model.begin()->first <= limit && n < max_events) {
-        fired_model.push_back(model.begin()->second);
-        model.erase(model.begin());
-        ++n;
-      }
-      ASSERT_EQ(out.events, n);
-      ASSERT_EQ(fired_kernel, fired_model) << "seed " << seed << " round " << round;
-      if (model.empty()) {
-        ASSERT_EQ(out.outcome, Outcome::Converged);
-      } else if (model.begin()->first > limit) {
-        ASSERT_EQ(out.outcome, Outcome::TimeLimit);
-        ASSERT_EQ(k.now(), limit);
-      } else {
-        ASSERT_EQ(out.outcome, Outcome::EventLimit);
-      }
+    ModelCheck check(seed, /*act_in_handler=*/false);
+    for (int round = 0; round < 300; ++round) {
+      check.schedule_random(static_cast<int>(check.rng().uniform(200)));
+      check.cancel_random(static_cast<int>(check.rng().uniform(250)));
+      check.run(check.kernel.now() + static_cast<Time>(check.rng().uniform(300)), check.rng().uniform(150));
+      ASSERT_FALSE(check.mismatch) << check.first_failure << ", seed " << seed << ", round " << round;
     }
-    // Drain and make sure the slot table is bounded by the heap's peak.
-    k.run_until(kTimeMax, UINT64_MAX, handler);
-    while (!model.empty()) {
-      fired_model.push_back(model.begin()->second);
-      model.erase(model.begin());
+    check.run(kTimeMax, UINT64_MAX);
+    ASSERT_FALSE(check.mismatch);
+    EXPECT_TRUE(check.kernel.empty());
+    EXPECT_GT(check.kernel.stats().compactions, 0u);
+    EXPECT_LE(check.kernel.slot_count(), 2 * check.kernel.stats().peak_pending + 1);
+  }
+}
+
+TEST(Kernel, HandlersThatScheduleAndCancelKeepTheOrderCorrect) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    ModelCheck check(seed, /*act_in_handler=*/true);
+    check.schedule_random(100);
+    for (int round = 0; round < 300; ++round) {
+      check.schedule_random(static_cast<int>(check.rng().uniform(20)));
+      check.cancel_random(static_cast<int>(check.rng().uniform(20)));
+      check.run(check.kernel.now() + static_cast<Time>(check.rng().uniform(300)), check.rng().uniform(200));
+      ASSERT_FALSE(check.mismatch) << check.first_failure << ", seed " << seed << ", round " << round;
     }
-    EXPECT_EQ(fired_kernel, fired_model);
-    EXPECT_GT(k.stats().compactions, 0u);
-    EXPECT_LE(k.slot_count(), 2 * k.stats().peak_pending + 1);
+    EXPECT_GT(check.fired, 2'000u);
+    EXPECT_GT(check.kernel.stats().compactions, 0u);
   }
 }
 

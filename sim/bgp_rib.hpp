@@ -1,0 +1,255 @@
+// The routing information bases of one speaker (RFC 4271 §3.2): Adj-RIBs-In (what each neighbour
+// advertised), the Loc-RIB (the best route per prefix and the rule that chose it) and Adj-RIBs-Out (what we
+// last advertised to each neighbour, so that only differences are sent).
+//
+// Storage is prefix-major and flat, because the decision process needs every neighbour's route for one
+// prefix, and because a 10,000-node full mesh gives each speaker 9,999 neighbours that announce one prefix
+// each (about 10^8 routes in the whole simulation):
+//  - a vector indexed by PrefixId holds a 12-byte slot per prefix; a prefix with one route keeps it inline
+//    (peer, attribute id) with no allocation;
+//  - a prefix with several routes spills them into an unordered vector, indexed by a small open-addressing
+//    hash (peer -> position) once it holds more than 16 (a node's own prefix in a full mesh's Adj-RIB-Out
+//    reaches 9,999 entries);
+//  - per-neighbour operations (session down: release every route of a peer) scan the prefixes, which is
+//    linear and rare.
+// Entries within a prefix are in no particular order (deterministic for a given history); the decision
+// process does not depend on order, and every list handed out for display is sorted.
+//
+// RFC says / we do:
+//  - The RFC has one Adj-RIB-In and one Adj-RIB-Out per peer; each class here holds all peers of one
+//    speaker (per-neighbour views: lookup(peer, prefix), route_count(peer), routes_of(peer)).
+//  - A route is identified by (prefix, peer): no ADD-PATH (RFC 7911), so a peer has at most one route per
+//    prefix. (Calico enables ADD-PATH; with one route per reflector per prefix it changes nothing except
+//    for reflectors that would forward several paths.)
+//  - The Loc-RIB keeps only the best route; BIRD keeps every route in its table, which `show route all`
+//    prints; reports ask the Adj-RIB-In for the others.
+//  - Graceful restart stale marking (RFC 4724 §4.2) is a bit on the Adj-RIB-In entry; stale routes compete
+//    normally (as in BIRD without LLGR).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "sim/bgp_attrs.hpp"
+#include "sim/bgp_decision.hpp"
+#include "sim/bgp_message.hpp"
+#include "topology/ip.hpp"
+#include "topology/speaker_config.hpp"
+
+namespace peerlab::bgp {
+
+// What the RIB needs to know about a neighbour while its session is up (fixed per session).
+struct PeerFacts {
+  IpAddr address;                // the neighbour's address (decision rule "lowest peer address")
+  std::uint32_t router_id = 0;   // its BGP identifier, from its OPEN
+  AsNumber as = 0;               // its AS
+  bool ebgp = false;             // an external session
+  bool rr_client = false;        // RFC 4456: it is our route-reflector client
+  std::uint32_t cluster_id = 0;  // cluster id in effect on our session with it (see bgp_policy.hpp)
+  bool operator==(const PeerFacts&) const = default;
+};
+
+// One neighbour's route for one prefix, as stored.
+struct RibEntry {
+  static constexpr std::uint32_t kStaleBit = 0x80000000U;
+  PeerIndex peer = kNoPeer;
+  std::uint32_t value = 0;  // attribute id, plus kStaleBit for a stale route (Adj-RIB-In only)
+
+  AttrId attrs() const { return value & ~kStaleBit; }
+  bool stale() const { return (value & kStaleBit) != 0; }
+};
+
+struct Route {
+  PrefixId prefix = kNoPrefix;
+  PeerIndex peer = kNoPeer;
+  AttrId attrs = kNoAttrs;
+  bool operator==(const Route&) const = default;
+};
+
+namespace detail {
+
+// Open-addressing map PeerIndex -> position (linear probing, backward-shift deletion).
+class PeerPositions {
+ public:
+  static constexpr std::uint32_t kAbsent = 0xFFFFFFFFU;
+  std::uint32_t find(PeerIndex peer) const;
+  void put(PeerIndex peer, std::uint32_t pos);
+  void erase(PeerIndex peer);
+  void clear();
+  bool empty() const { return size_ == 0; }
+  std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    PeerIndex peer = kNoPeer;
+    std::uint32_t pos = 0;
+  };
+  std::size_t home(PeerIndex peer) const;
+  void grow();
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+  int shift_ = 64;
+};
+
+// (prefix, peer) -> non-zero value, prefix-major. The storage behind AdjRibIn and AdjRibOut.
+class PrefixPeerMap {
+ public:
+  // Sets the value (0 erases); returns the previous value (0 = none).
+  std::uint32_t set(PrefixId prefix, PeerIndex peer, std::uint32_t value);
+  std::uint32_t get(PrefixId prefix, PeerIndex peer) const;
+  // Pointer to the stored value, for in-place changes to another non-zero value; nullptr if absent.
+  std::uint32_t* find(PrefixId prefix, PeerIndex peer);
+  std::span<const RibEntry> entries(PrefixId prefix) const;
+  void reserve(PrefixId prefix_bound) { slots_.reserve(prefix_bound); }
+  PrefixId prefix_bound() const { return static_cast<PrefixId>(slots_.size()); }
+  std::size_t size() const { return size_; }
+  std::size_t memory_bytes() const;
+
+ private:
+  static constexpr std::uint32_t kNoSpill = 0xFFFFFFFFU;
+  static constexpr std::size_t kIndexThreshold = 16;
+  struct Slot {
+    RibEntry one;                    // the only entry when spill == kNoSpill (value 0: none)
+    std::uint32_t spill = kNoSpill;  // else all entries live in spills_[spill]
+  };
+  struct Spill {
+    std::vector<RibEntry> entries;  // at least 2 while in use
+    PeerPositions index;            // built once entries exceed kIndexThreshold
+    std::uint32_t position(PeerIndex peer) const;
+  };
+  std::uint32_t new_spill();
+  void free_spill(std::uint32_t id);
+  std::vector<Slot> slots_;
+  std::vector<Spill> spills_;
+  std::vector<std::uint32_t> free_spills_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace detail
+
+// Adj-RIBs-In of one speaker: the routes each neighbour advertised and we accepted (after the import
+// checks of bgp_policy.hpp). Locally originated routes are stored under kLocalPeer.
+class AdjRibIn {
+ public:
+  // Stores the route `peer` advertised for `prefix`, or removes it when `attrs` is kNoAttrs (a
+  // withdrawal). A stored route is no longer stale. Returns the previous attribute id (kNoAttrs = none).
+  AttrId update(PeerIndex peer, PrefixId prefix, AttrId attrs);
+  AttrId withdraw(PeerIndex peer, PrefixId prefix) { return update(peer, prefix, kNoAttrs); }
+  AttrId lookup(PeerIndex peer, PrefixId prefix) const;
+  bool is_stale(PeerIndex peer, PrefixId prefix) const;
+  // Every stored route for the prefix, one per peer, in no particular order.
+  std::span<const RibEntry> candidates(PrefixId prefix) const { return map_.entries(prefix); }
+
+  // The peer's session went down (ReleaseResources): remove all its routes. Appends the prefixes that
+  // lost a route to `affected`, in increasing PrefixId order, for the Loc-RIB to recompute.
+  void release_peer(PeerIndex peer, std::vector<PrefixId>& affected);
+  // Graceful restart: mark all the peer's routes stale (RetainStaleRoutes); returns how many.
+  std::size_t mark_stale(PeerIndex peer);
+  // Remove the peer's routes still stale (End-of-RIB after the restart, or the restart timer expired).
+  void flush_stale(PeerIndex peer, std::vector<PrefixId>& affected);
+
+  std::size_t route_count(PeerIndex peer) const;
+  // Avoids growth slack when the number of prefixes and peers is known (PrefixTable::size()).
+  void reserve(PrefixId prefix_bound, PeerIndex peer_count) {
+    map_.reserve(prefix_bound);
+    counts_.reserve(peer_count);
+  }
+  // The peer's routes in increasing prefix order.
+  std::vector<Route> routes_of(PeerIndex peer) const;
+  std::size_t size() const { return map_.size(); }
+  PrefixId prefix_bound() const { return map_.prefix_bound(); }
+  std::size_t memory_bytes() const;
+
+ private:
+  void count(PeerIndex peer, int delta);
+  detail::PrefixPeerMap map_;
+  std::vector<std::uint32_t> counts_;  // per peer
+  std::uint32_t local_count_ = 0;
+};
+
+// The Loc-RIB entry of a prefix: which neighbour's route won, and why.
+struct Best {
+  PeerIndex peer = kNoPeer;
+  AttrId attrs = kNoAttrs;
+  Rule rule = Rule::OnlyCandidate;
+
+  bool has_route() const { return attrs != kNoAttrs; }
+  // Same route (the rule that chose it may differ).
+  bool same_route(const Best& o) const { return peer == o.peer && attrs == o.attrs; }
+  bool operator==(const Best&) const = default;
+};
+
+// The outcome of one recomputation (style.md practice 6). Only a changed route is exported.
+struct BestChange {
+  PrefixId prefix = kNoPrefix;
+  Best old_best;
+  Best new_best;
+  bool changed() const { return !old_best.same_route(new_best); }
+};
+
+class LocRib {
+ public:
+  // Runs the decision process for `prefix` over the Adj-RIB-In candidates. `peers[i]` describes
+  // PeerIndex i; `self` describes the speaker (used for kLocalPeer routes).
+  BestChange recompute(PrefixId prefix, const AdjRibIn& in, std::span<const PeerFacts> peers,
+                       const PeerFacts& self, const AttrTable& attrs);
+  // The best route (an empty Best when there is none).
+  Best best(PrefixId prefix) const { return prefix < best_.size() ? best_[prefix] : Best{}; }
+  std::size_t size() const { return count_; }  // prefixes with a route
+  void reserve(PrefixId prefix_bound) { best_.reserve(prefix_bound); }
+  PrefixId prefix_bound() const { return static_cast<PrefixId>(best_.size()); }
+  // f(PrefixId, const Best&) for every prefix with a route, in increasing PrefixId order.
+  template <class F>
+  void for_each(F&& f) const {
+    for (PrefixId p = 0; p < best_.size(); ++p) {
+      if (best_[p].has_route()) f(p, best_[p]);
+    }
+  }
+  std::size_t memory_bytes() const { return best_.capacity() * sizeof(Best); }
+
+ private:
+  std::vector<Best> best_;
+  std::size_t count_ = 0;
+  std::vector<Candidate> scratch_;
+};
+
+// What to send to one peer for one prefix.
+struct OutChange {
+  PeerIndex peer = kNoPeer;
+  PrefixId prefix = kNoPrefix;
+  AttrId old_attrs = kNoAttrs;  // what the peer had from us
+  AttrId new_attrs = kNoAttrs;  // what it gets now; kNoAttrs = withdraw
+  bool is_withdraw() const { return new_attrs == kNoAttrs; }
+  bool operator==(const OutChange&) const = default;
+};
+
+// Adj-RIBs-Out of one speaker: per (peer, prefix) the attributes last advertised.
+class AdjRibOut {
+ public:
+  // Records that `peer` should now have `attrs` for `prefix` (kNoAttrs = nothing). Returns the change to
+  // send, or std::nullopt when the peer already has exactly that.
+  std::optional<OutChange> advertise(PeerIndex peer, PrefixId prefix, AttrId attrs);
+  AttrId advertised(PeerIndex peer, PrefixId prefix) const { return map_.get(prefix, peer); }
+  // The session went down: forget everything sent to the peer (nothing is sent).
+  void clear_peer(PeerIndex peer);
+  std::size_t route_count(PeerIndex peer) const;
+  void reserve(PrefixId prefix_bound, PeerIndex peer_count) {
+    map_.reserve(prefix_bound);
+    counts_.reserve(peer_count);
+  }
+  std::size_t size() const { return map_.size(); }
+  std::size_t memory_bytes() const;
+
+ private:
+  detail::PrefixPeerMap map_;
+  std::vector<std::uint32_t> counts_;
+};
+
+// Groups one peer's changes into UPDATE messages: one UPDATE with all withdrawals (if any), then one per
+// attribute set, in increasing AttrId order, each with its prefixes in increasing PrefixId order.
+std::vector<Update> pack_updates(std::span<const OutChange> changes);
+
+}  // namespace peerlab::bgp

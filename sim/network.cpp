@@ -1,0 +1,1104 @@
+// The simulated network (see network.hpp for what is modelled and why).
+#include "sim/network.hpp"
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+#include <unordered_map>
+
+#include "sim/bgp_message.hpp"
+#include "sim/bgp_policy.hpp"
+#include "sim/bgp_rib.hpp"
+#include "sim/rng.hpp"
+#include "sim/underlay.hpp"
+
+namespace peerlab::sim {
+
+std::string_view to_string(PeerType t) {
+  switch (t) {
+    case PeerType::Mesh:
+      return "node-to-node mesh";
+    case PeerType::Global:
+      return "global";
+    case PeerType::NodeSpecific:
+      return "node specific";
+    case PeerType::Fabric:
+      return "fabric";
+  }
+  return "";
+}
+
+namespace {
+
+using bgp::Action;
+using bgp::State;
+
+constexpr std::uint32_t kNone = 0xFFFFFFFFU;
+
+enum EventKind : std::uint32_t {
+  kConnectDelayTimer,  // target: slot
+  kConnectRetryTimer,
+  kHoldTimer,
+  kKeepaliveTimer,
+  kErrorWaitTimer,
+  kGracefulRestartTimer,
+  kSynArrive,     // target: connection; at the acceptor's host
+  kSynAckArrive,  // target: connection; at the initiator
+  kRstArrive,     // target: connection; refused, at the initiator
+  kFinArrive,     // target: connection; arg: the side that receives it (0 initiator, 1 acceptor)
+  kMsgArrive,     // target: connection; arg: message id << 1 | receiving side
+  kConvergenceCheck,
+};
+
+}  // namespace
+
+struct Network::Impl {
+  // One end of one session.
+  struct Slot {
+    SpeakerId speaker = 0;
+    bgp::PeerIndex index = 0;  // PeerIndex in the speaker's RIBs
+    NeighborConfig cfg;
+    bgp::SessionParams params;
+    bool alive = true;    // still configured
+    bool dynamic = false; // created from a neighbour range
+    State state = State::Idle;
+    bgp::ProtoState proto = bgp::ProtoState::Down;
+    bgp::LastError error;
+    bgp::ErrorWait error_wait;
+    Time since = 0;
+    std::optional<Time> established_at;
+    bgp::NegotiatedTimers negotiated;
+    bool gr_negotiated = false;
+    EventHandle connect_timer, hold_timer, keepalive_timer, error_wait_timer, gr_timer;
+    std::uint32_t conn = kNone;          // the connection the session runs on
+    std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
+    Rng rng{0};
+    std::uint64_t updates_received = 0, updates_sent = 0;
+  };
+
+  struct Connection {
+    std::uint32_t slot[2] = {kNone, kNone};  // [0] initiator, [1] acceptor
+    HostId host[2] = {kNoHost, kNoHost};
+    IpAddr addr[2];
+    Time latency = 0;
+    Time last_delivery[2] = {0, 0};  // per receiving side, to keep each direction in order
+    bool open = true;
+  };
+
+  struct Speaker {
+    SpeakerConfig cfg;
+    HostId host = kNoHost;
+    bool running = false;
+    bgp::AdjRibIn in;
+    bgp::LocRib loc;
+    bgp::AdjRibOut out;
+    std::vector<std::uint32_t> slots;  // by PeerIndex
+    std::vector<bgp::PeerFacts> facts;  // by PeerIndex
+    bgp::PeerFacts self;
+    std::vector<std::vector<bgp::OutChange>> pending_out;  // by PeerIndex, flushed after each event
+    std::vector<bgp::PeerIndex> dirty;
+    std::vector<bgp::PrefixId> originated;
+  };
+
+  const Topology& topology;
+  SimOptions opts;
+  Underlay underlay;
+  Kernel kernel;
+  bgp::AttrTable attrs;
+  bgp::PrefixTable prefixes;
+  std::vector<Speaker> speakers;
+  std::vector<Slot> slots;
+  std::vector<Connection> conns;
+  std::vector<bgp::Message> messages;
+  std::vector<std::uint32_t> free_messages;
+  std::unordered_map<std::string, SpeakerId> by_name;
+  NetworkCounters counters;
+  Fingerprint observations;
+
+  // Convergence bookkeeping.
+  std::uint64_t in_flight = 0;  // messages and connection attempts travelling
+  Time last_change = 0;
+  std::size_t not_established = 0;
+  Time settle_window = 0;  // when some session is not Established
+  EventHandle check;
+  bool stop_on_convergence = false;
+  std::optional<Time> converged_at;
+
+  Impl(const Topology& t, std::vector<SpeakerConfig> cfgs, SimOptions o)
+      : topology(t), opts(o), underlay(t) {
+    speakers.reserve(cfgs.size());
+    for (auto& c : cfgs) add_speaker(std::move(c));
+    recompute_settle_window();
+    for (SpeakerId s = 0; s < speakers.size(); ++s) start(s);
+    flush_all();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  Millis now_ms() const { return to_millis(kernel.now()); }
+
+  void note_change() {
+    last_change = kernel.now();
+    converged_at.reset();
+    schedule_check();
+  }
+
+  void schedule_check() {
+    kernel.cancel(check);
+    Time window = not_established > 0 ? settle_window : 0;
+    check = kernel.schedule(std::max(kernel.now(), last_change + window), kConvergenceCheck, 0);
+  }
+
+  void recompute_settle_window() {
+    Time w = 0;
+    for (const auto& s : speakers)
+      for (std::uint32_t slot : s.slots) {
+        const auto& t = slots[slot].cfg.timers;
+        w = std::max({w, from_millis(t.connect_delay), from_millis(t.connect_retry), from_millis(t.error_wait_max)});
+      }
+    settle_window = w + kSecond;
+  }
+
+  void trace_line(const std::string& json) {
+    if (opts.trace) *opts.trace << json << "\n";
+  }
+
+  std::string json_str(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  }
+
+  const std::string& speaker_name(std::uint32_t slot) { return speakers[slots[slot].speaker].cfg.name; }
+
+  // ---- speakers and slots -----------------------------------------------------------------------
+
+  void add_speaker(SpeakerConfig cfg) {
+    SpeakerId id = static_cast<SpeakerId>(speakers.size());
+    Speaker s;
+    s.host = underlay.host_by_name(cfg.name);
+    s.cfg = std::move(cfg);
+    s.self = bgp::self_facts(s.cfg);
+    by_name[s.cfg.name] = id;
+    speakers.push_back(std::move(s));
+    for (const auto& n : speakers[id].cfg.neighbors) add_slot(id, n, false);
+  }
+
+  std::uint32_t add_slot(SpeakerId sid, const NeighborConfig& n, bool dynamic) {
+    Speaker& s = speakers[sid];
+    Slot slot;
+    slot.speaker = sid;
+    slot.index = static_cast<bgp::PeerIndex>(s.slots.size());
+    slot.cfg = n;
+    slot.params = bgp::session_params(s.cfg, n);
+    slot.dynamic = dynamic;
+    // Each session has its own random stream, named by speaker and protocol, so that adding a
+    // session elsewhere does not change this one's jitter.
+    std::uint64_t h = 1469598103934665603ULL;
+    for (char c : s.cfg.name + "/" + n.protocol_name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    slot.rng = Rng::stream(opts.seed, h);
+    std::uint32_t id = static_cast<std::uint32_t>(slots.size());
+    slots.push_back(std::move(slot));
+    s.slots.push_back(id);
+    s.facts.push_back(bgp::peer_facts(slots[id].params, n.peer_address, 0));
+    s.pending_out.emplace_back();
+    ++not_established;
+    return id;
+  }
+
+  void set_proto(std::uint32_t id, bgp::ProtoState p) {
+    Slot& sl = slots[id];
+    if (sl.proto == p) return;
+    sl.proto = p;
+    sl.since = kernel.now();
+    note_change();
+  }
+
+  // Starts a speaker's BGP process: originates its routes and starts every session.
+  void start(SpeakerId sid) {
+    Speaker& s = speakers[sid];
+    if (s.running) return;
+    if (s.host != kNoHost && !underlay.host_up(s.host)) return;
+    s.running = true;
+    s.originated.clear();
+    bgp::AttrId local = attrs.intern(bgp::local_route_attributes());
+    for (const auto& p : s.cfg.originated) {
+      bgp::PrefixId pid = prefixes.intern(p);
+      s.originated.push_back(pid);
+      s.in.update(bgp::kLocalPeer, pid, local);
+      route_changed(sid, pid);
+    }
+    for (std::uint32_t id : s.slots)
+      if (slots[id].alive && !slots[id].dynamic) start_slot(id);
+  }
+
+  void start_slot(std::uint32_t id) {
+    Slot& sl = slots[id];
+    sl.state = State::Idle;
+    sl.error_wait.reset();
+    set_proto(id, bgp::ProtoState::Start);
+    fire(id, bgp::Event::ManualStart);
+  }
+
+  // Stops a speaker's process. `silent`: the host died, nothing is sent (peers notice by hold
+  // timer); otherwise its connections close and peers notice at once.
+  void stop(SpeakerId sid, bool silent) {
+    Speaker& s = speakers[sid];
+    if (!s.running) return;
+    s.running = false;
+    for (std::uint32_t id : s.slots) {
+      Slot& sl = slots[id];
+      cancel_timers(sl);
+      kernel.cancel(sl.gr_timer);
+      for (std::uint32_t* c : {&sl.conn, &sl.pending_conn}) {
+        if (*c == kNone) continue;
+        close_conn(*c, id, silent);
+        *c = kNone;
+      }
+      if (sl.state == State::Established) ++not_established;
+      sl.state = State::Idle;
+      set_proto(id, bgp::ProtoState::Down);
+    }
+    // The process's tables are gone.
+    std::vector<bgp::PrefixId> all;
+    s.loc.for_each([&](bgp::PrefixId p, const bgp::Best&) { all.push_back(p); });
+    s.in = bgp::AdjRibIn();
+    s.loc = bgp::LocRib();
+    s.out = bgp::AdjRibOut();
+    for (auto& po : s.pending_out) po.clear();
+    s.dirty.clear();
+    if (!all.empty()) note_change();
+    // Dynamic sessions disappear with the process.
+    for (std::uint32_t id : s.slots)
+      if (slots[id].dynamic && slots[id].alive) slots[id].alive = false, --not_established;
+  }
+
+  void cancel_timers(Slot& sl) {
+    kernel.cancel(sl.connect_timer);
+    kernel.cancel(sl.hold_timer);
+    kernel.cancel(sl.keepalive_timer);
+    kernel.cancel(sl.error_wait_timer);
+  }
+
+  // ---- the FSM ---------------------------------------------------------------------------------
+
+  void fire(std::uint32_t id, bgp::Event ev, bgp::Context ctx = {}, const bgp::Update* update = nullptr) {
+    Slot& sl = slots[id];
+    ctx.passive = sl.cfg.passive;
+    ctx.graceful_restart = sl.gr_negotiated;
+    const State from = sl.state;
+    bgp::Step st = bgp::step(from, ev, ctx);
+    if (opts.trace && (st.next != from || !st.actions.empty()))
+      trace_line("{\"t\":" + std::to_string(kernel.now()) + ",\"speaker\":" + json_str(speaker_name(id)) +
+                 ",\"peer\":" + json_str(sl.cfg.protocol_name) + ",\"fsm\":" + json_str(bgp::to_string(from)) +
+                 ",\"to\":" + json_str(bgp::to_string(st.next)) + ",\"on\":" + json_str(bgp::to_string(ev)) +
+                 ",\"actions\":" + json_str(bgp::to_string(st.actions)) + "}");
+    sl.state = st.next;
+    if ((from == State::Established) != (st.next == State::Established)) {
+      if (st.next == State::Established) --not_established;
+      else ++not_established;
+      note_change();
+    }
+    st.actions.for_each([&](Action a) { apply(id, a, st, update); });
+    if (speakers[sl.speaker].running && sl.alive)
+      set_proto(id, st.next == State::Established ? bgp::ProtoState::Up : bgp::ProtoState::Start);
+  }
+
+  Time jittered(Slot& sl, Millis value) { return sl.rng.jitter(from_millis(value), 3, 4); }
+
+  void apply(std::uint32_t id, Action a, const bgp::Step& st, const bgp::Update* update) {
+    Slot& sl = slots[id];
+    Speaker& sp = speakers[sl.speaker];
+    const auto& t = sl.cfg.timers;
+    switch (a) {
+      case Action::StopAllTimers:
+        cancel_timers(sl);
+        break;
+      case Action::StopConnectTimer:
+        kernel.cancel(sl.connect_timer);
+        break;
+      case Action::ReleaseResources: {
+        kernel.cancel(sl.gr_timer);
+        std::vector<bgp::PrefixId> affected;
+        sp.in.release_peer(sl.index, affected);
+        sp.out.clear_peer(sl.index);
+        sp.pending_out[sl.index].clear();
+        for (auto p : affected) route_changed(sl.speaker, p);
+        break;
+      }
+      case Action::RetainStaleRoutes:
+        sp.in.mark_stale(sl.index);
+        sp.out.clear_peer(sl.index);
+        sp.pending_out[sl.index].clear();
+        kernel.cancel(sl.gr_timer);
+        sl.gr_timer = kernel.schedule_in(from_millis(t.graceful_restart_time), kGracefulRestartTimer, id);
+        break;
+      case Action::SendNotification:
+        bgp::store_error(sl.error, bgp::LastError::sent(st.notification), sl.proto);
+        send(id, bgp::Notification{st.notification, {}});
+        break;
+      case Action::DropTcp:
+        if (sl.conn != kNone) close_conn(sl.conn, id, false), sl.conn = kNone;
+        if (sl.pending_conn != kNone) abandon(sl.pending_conn), sl.pending_conn = kNone;
+        break;
+      case Action::InitiateTcp:
+        connect(id);
+        break;
+      case Action::SendOpen:
+        send(id, bgp::Open{bgp::kBgpVersion, sp.cfg.local_as, bgp::open_hold_seconds(t), sp.cfg.router_id});
+        break;
+      case Action::SendKeepalive:
+        send(id, bgp::Keepalive{});
+        break;
+      case Action::StartConnectDelayTimer:
+        kernel.cancel(sl.connect_timer);
+        sl.connect_timer = kernel.schedule_in(jittered(sl, t.connect_delay), kConnectDelayTimer, id);
+        break;
+      case Action::StartConnectRetryTimer:
+        kernel.cancel(sl.connect_timer);
+        sl.connect_timer = kernel.schedule_in(jittered(sl, t.connect_retry), kConnectRetryTimer, id);
+        break;
+      case Action::StartHoldTimerLarge:
+        kernel.cancel(sl.hold_timer);
+        sl.hold_timer = kernel.schedule_in(jittered(sl, t.startup_hold), kHoldTimer, id);
+        break;
+      case Action::StartHoldTimer:
+      case Action::RestartHoldTimer:
+        kernel.cancel(sl.hold_timer);
+        if (sl.negotiated.hold > 0)
+          sl.hold_timer = kernel.schedule_in(jittered(sl, sl.negotiated.hold), kHoldTimer, id);
+        break;
+      case Action::StartKeepaliveTimer:
+        kernel.cancel(sl.keepalive_timer);
+        if (sl.negotiated.keepalive > 0)
+          sl.keepalive_timer = kernel.schedule_in(jittered(sl, sl.negotiated.keepalive), kKeepaliveTimer, id);
+        break;
+      case Action::ProcessUpdate:
+        if (update) process_update(id, *update);
+        break;
+      case Action::SessionUp:
+        sl.error = bgp::LastError::none();
+        sl.established_at = kernel.now();
+        if (!sl.gr_negotiated) kernel.cancel(sl.gr_timer);
+        export_all(id);
+        break;
+      case Action::StartErrorWait: {
+        Millis wait = sl.error_wait.on_error(now_ms(), t);
+        kernel.cancel(sl.error_wait_timer);
+        sl.error_wait_timer = kernel.schedule_in(from_millis(wait), kErrorWaitTimer, id);
+        break;
+      }
+    }
+  }
+
+  // ---- TCP -------------------------------------------------------------------------------------
+
+  std::uint32_t new_conn(std::uint32_t id, HostId to, const IpAddr& to_addr, Time latency) {
+    Connection c;
+    c.slot[0] = id;
+    c.host[0] = speakers[slots[id].speaker].host;
+    c.addr[0] = slots[id].params.local_address;
+    c.host[1] = to;
+    c.addr[1] = to_addr;
+    c.latency = std::max<Time>(latency, 1);
+    conns.push_back(c);
+    return static_cast<std::uint32_t>(conns.size() - 1);
+  }
+
+  void connect(std::uint32_t id) {
+    Slot& sl = slots[id];
+    Speaker& sp = speakers[sl.speaker];
+    if (sl.pending_conn != kNone) abandon(sl.pending_conn);
+    ++counters.connects;
+    HostId to = underlay.owner_of(sl.cfg.peer_address);
+    UnderlayPath path = to == kNoHost ? UnderlayPath{} : underlay.path(sp.host, to);
+    sl.pending_conn = new_conn(id, to, sl.cfg.peer_address, path.latency);
+    // Nobody there, or no path: the SYN is lost and the connect stays pending.
+    if (!path.reachable) return;
+    ++in_flight;
+    kernel.schedule_in(conns[sl.pending_conn].latency, kSynArrive, sl.pending_conn);
+  }
+
+  // Our outgoing attempt is dropped (timer, new attempt, collision): whatever arrives for it later
+  // is ignored, and an accepted one is closed.
+  void abandon(std::uint32_t c) {
+    Connection& cn = conns[c];
+    if (!cn.open) return;
+    cn.open = false;
+    if (cn.slot[1] != kNone) send_fin(c, 1);
+  }
+
+  // Closes a connection from slot `id`'s side; the other side hears a FIN unless `silent`.
+  void close_conn(std::uint32_t c, std::uint32_t id, bool silent) {
+    Connection& cn = conns[c];
+    if (!cn.open) return;
+    cn.open = false;
+    int side = cn.slot[0] == id ? 0 : 1;
+    int other = 1 - side;
+    if (!silent && cn.slot[other] != kNone) send_fin(c, other);
+  }
+
+  void send_fin(std::uint32_t c, int to_side) {
+    Connection& cn = conns[c];
+    if (!underlay.reachable(cn.host[1 - to_side], cn.host[to_side])) return;
+    ++in_flight;
+    Time at = std::max(kernel.now() + cn.latency, cn.last_delivery[to_side]);
+    cn.last_delivery[to_side] = at;
+    kernel.schedule(at, kFinArrive, c, static_cast<std::uint64_t>(to_side));
+  }
+
+  // The acceptor's slot for a connection from `from` on speaker `sid`: an explicit neighbour, or a
+  // new dynamic session from a neighbour range; kNone when it has neither.
+  std::uint32_t find_acceptor(SpeakerId sid, const IpAddr& from, const IpAddr& to) {
+    Speaker& sp = speakers[sid];
+    for (std::uint32_t id : sp.slots) {
+      const Slot& sl = slots[id];
+      if (sl.alive && sl.cfg.peer_address == from && (sl.params.local_address == to || sl.dynamic)) return id;
+    }
+    for (std::uint32_t id : sp.slots)
+      if (slots[id].alive && slots[id].cfg.peer_address == from) return id;
+    for (const auto& r : sp.cfg.neighbor_ranges) {
+      if (!r.range.contains(from)) continue;
+      NeighborConfig n = r.templ;
+      n.protocol_name = r.protocol_prefix + "_" + protocol_suffix(from);
+      n.peer_address = from;
+      n.peer_as = r.peer_as.value_or(0);  // 0: take the AS from the OPEN
+      n.source_address = to;
+      std::uint32_t id = add_slot(sid, n, true);
+      recompute_settle_window();
+      Slot& sl = slots[id];
+      sl.state = State::Idle;
+      set_proto(id, bgp::ProtoState::Start);
+      sl.cfg.passive = true;  // a dynamic session only ever accepts
+      fire(id, bgp::Event::ManualStart);
+      return id;
+    }
+    return kNone;
+  }
+
+  void on_syn(std::uint32_t c) {
+    --in_flight;
+    Connection& cn = conns[c];
+    if (!cn.open) return;
+    HostId to = cn.host[1];
+    auto it = std::find_if(speakers.begin(), speakers.end(), [&](const Speaker& s) { return s.host == to; });
+    if (!underlay.host_up(to) || !underlay.reachable(cn.host[0], to)) return;  // lost on the way
+    auto reply = [&](EventKind k) {
+      ++in_flight;
+      kernel.schedule_in(cn.latency, k, c);
+    };
+    if (it == speakers.end() || !it->running) {
+      cn.open = false;
+      reply(kRstArrive);  // nothing listens on port 179: refused
+      return;
+    }
+    SpeakerId sid = static_cast<SpeakerId>(it - speakers.begin());
+    std::uint32_t q = find_acceptor(sid, cn.addr[0], cn.addr[1]);
+    bool accept = q != kNone;
+    if (accept) {
+      Slot& ql = slots[q];
+      // Accept only a session that is waiting for a connection (BIRD closes incoming connections
+      // of a session in error wait, and of one that already has a connection).
+      accept = ql.state == State::Active || ql.state == State::Connect;
+      if (accept && ql.pending_conn != kNone) {
+        // Collision: keep the connection opened by the higher BGP identifier.
+        std::uint32_t ours = speakers[sid].cfg.router_id;
+        std::uint32_t theirs = speakers[slots[cn.slot[0]].speaker].cfg.router_id;
+        accept = ours < theirs;
+        if (accept) abandon(ql.pending_conn), ql.pending_conn = kNone;
+      }
+    }
+    if (!accept) {
+      // Accepted by the kernel and closed by BIRD: the caller's connect succeeds, then closes.
+      cn.slot[1] = kNone;
+      reply(kSynAckArrive);
+      cn.open = true;
+      send_fin(c, 0);
+      cn.open = false;
+      return;
+    }
+    cn.slot[1] = q;
+    slots[q].conn = c;
+    reply(kSynAckArrive);
+    fire(q, bgp::Event::TcpConnectionConfirmed);
+  }
+
+  void on_synack(std::uint32_t c) {
+    --in_flight;
+    Connection& cn = conns[c];
+    std::uint32_t id = cn.slot[0];
+    Slot& sl = slots[id];
+    if (sl.pending_conn != c) {
+      // Abandoned meanwhile: close what the other side accepted.
+      if (cn.open && cn.slot[1] != kNone) send_fin(c, 1), cn.open = false;
+      return;
+    }
+    sl.pending_conn = kNone;
+    sl.conn = c;
+    fire(id, bgp::Event::Tcp_CR_Acked);
+  }
+
+  void on_rst(std::uint32_t c) {
+    --in_flight;
+    std::uint32_t id = conns[c].slot[0];
+    Slot& sl = slots[id];
+    if (sl.pending_conn != c) return;
+    sl.pending_conn = kNone;
+    bgp::store_error(sl.error, bgp::LastError::socket_error(bgp::SocketError::Refused), sl.proto);
+    fire(id, bgp::Event::TcpConnectionFails);
+  }
+
+  void on_fin(std::uint32_t c, int side) {
+    --in_flight;
+    Connection& cn = conns[c];
+    std::uint32_t id = cn.slot[side];
+    if (id == kNone) return;
+    Slot& sl = slots[id];
+    if (sl.conn != c && sl.pending_conn != c) return;
+    if (sl.conn == c) sl.conn = kNone;
+    if (sl.pending_conn == c) sl.pending_conn = kNone;
+    cn.open = false;
+    bgp::store_error(sl.error, bgp::LastError::socket_error(bgp::SocketError::Closed), sl.proto);
+    fire(id, bgp::Event::TcpConnectionFails);
+  }
+
+  // ---- messages --------------------------------------------------------------------------------
+
+  void send(std::uint32_t id, bgp::Message m) {
+    Slot& sl = slots[id];
+    if (sl.conn == kNone) return;
+    Connection& cn = conns[sl.conn];
+    if (!cn.open) return;
+    int side = cn.slot[0] == id ? 0 : 1;
+    int to = 1 - side;
+    switch (bgp::type_of(m)) {
+      case bgp::MessageType::Open:
+        ++counters.opens;
+        break;
+      case bgp::MessageType::Update: {
+        ++counters.updates;
+        ++sl.updates_sent;
+        const auto& u = std::get<bgp::Update>(m);
+        counters.prefixes_announced += u.nlri.size();
+        counters.prefixes_withdrawn += u.withdrawn.size();
+        break;
+      }
+      case bgp::MessageType::Keepalive:
+        ++counters.keepalives;
+        break;
+      case bgp::MessageType::Notification:
+        ++counters.notifications;
+        break;
+    }
+    if (opts.trace) trace_message(id, m);
+    if (!underlay.reachable(cn.host[side], cn.host[to])) return;  // lost: the path is down
+    std::uint32_t mid;
+    if (!free_messages.empty()) {
+      mid = free_messages.back();
+      free_messages.pop_back();
+      messages[mid] = std::move(m);
+    } else {
+      mid = static_cast<std::uint32_t>(messages.size());
+      messages.push_back(std::move(m));
+    }
+    Time at = std::max(kernel.now() + cn.latency, cn.last_delivery[to]);
+    cn.last_delivery[to] = at;
+    ++in_flight;
+    kernel.schedule(at, kMsgArrive, sl.conn, (static_cast<std::uint64_t>(mid) << 1) | static_cast<std::uint64_t>(to));
+  }
+
+  void trace_message(std::uint32_t id, const bgp::Message& m) {
+    static const char* names[] = {"", "OPEN", "UPDATE", "NOTIFICATION", "KEEPALIVE"};
+    std::string line = "{\"t\":" + std::to_string(kernel.now()) + ",\"speaker\":" + json_str(speaker_name(id)) +
+                       ",\"peer\":" + json_str(slots[id].cfg.protocol_name) + ",\"send\":\"" +
+                       names[static_cast<int>(bgp::type_of(m))] + "\"";
+    if (const auto* u = std::get_if<bgp::Update>(&m)) {
+      line += ",\"nlri\":[";
+      for (std::size_t i = 0; i < u->nlri.size(); ++i)
+        line += (i ? "," : "") + json_str(to_string(prefixes.get(u->nlri[i])));
+      line += "],\"withdrawn\":[";
+      for (std::size_t i = 0; i < u->withdrawn.size(); ++i)
+        line += (i ? "," : "") + json_str(to_string(prefixes.get(u->withdrawn[i])));
+      line += "]";
+      if (u->attrs != bgp::kNoAttrs) {
+        const auto& a = attrs.get(u->attrs);
+        line += ",\"as_path\":" + json_str(bgp::format_as_path(a.as_path)) +
+                ",\"next_hop\":" + json_str(to_string(a.next_hop));
+      }
+    } else if (const auto* n = std::get_if<bgp::Notification>(&m)) {
+      line += ",\"error\":" + json_str(bgp::notification_text(n->error));
+    }
+    trace_line(line + "}");
+  }
+
+  void on_message(std::uint32_t c, std::uint64_t arg) {
+    --in_flight;
+    std::uint32_t mid = static_cast<std::uint32_t>(arg >> 1);
+    int side = static_cast<int>(arg & 1);
+    bgp::Message m = std::move(messages[mid]);
+    free_messages.push_back(mid);
+    Connection& cn = conns[c];
+    std::uint32_t id = cn.slot[side];
+    if (id == kNone || slots[id].conn != c) return;  // the connection is gone on this side
+    if (!underlay.reachable(cn.host[1 - side], cn.host[side])) return;
+    Slot& sl = slots[id];
+    std::visit(
+        [&](auto& msg) {
+          using T = std::decay_t<decltype(msg)>;
+          if constexpr (std::is_same_v<T, bgp::Open>) {
+            on_open(id, c, msg);
+          } else if constexpr (std::is_same_v<T, bgp::Update>) {
+            ++sl.updates_received;
+            fire(id, bgp::Event::UpdateMsg, {}, &msg);
+          } else if constexpr (std::is_same_v<T, bgp::Notification>) {
+            bgp::store_error(sl.error, bgp::LastError::received(msg.error), sl.proto);
+            bgp::Context ctx;
+            ctx.error = msg.error;
+            fire(id, bgp::Event::NotifMsg, ctx);
+          } else {
+            fire(id, bgp::Event::KeepAliveMsg);
+          }
+        },
+        m);
+  }
+
+  // RFC 4271 §6.2 OPEN message checks, then BGPOpen or BGPOpenMsgErr.
+  void on_open(std::uint32_t id, std::uint32_t c, const bgp::Open& open) {
+    Slot& sl = slots[id];
+    Speaker& sp = speakers[sl.speaker];
+    bgp::Context ctx;
+    const Connection& cn = conns[c];
+    int side = cn.slot[0] == id ? 0 : 1;
+    std::uint32_t remote = cn.slot[1 - side];
+    if (sl.cfg.peer_as == 0 && sl.dynamic) {
+      // A neighbour range without an AS takes the peer's.
+      sl.cfg.peer_as = open.my_as;
+      sl.params = bgp::session_params(sp.cfg, sl.cfg);
+    }
+    if (open.my_as != sl.cfg.peer_as) {
+      ctx.error = bgp::notif::kBadPeerAs;
+      fire(id, bgp::Event::BGPOpenMsgErr, ctx);
+      return;
+    }
+    if (open.bgp_identifier == sp.cfg.router_id && open.my_as == sp.cfg.local_as) {
+      ctx.error = bgp::notif::kBadBgpIdentifier;
+      fire(id, bgp::Event::BGPOpenMsgErr, ctx);
+      return;
+    }
+    if (open.hold_time == 1 || open.hold_time == 2) {
+      ctx.error = bgp::notif::kUnacceptableHoldTime;
+      fire(id, bgp::Event::BGPOpenMsgErr, ctx);
+      return;
+    }
+    sl.negotiated = bgp::negotiate_timers(sl.cfg.timers, open.hold_time);
+    sl.gr_negotiated = sl.cfg.timers.graceful_restart && remote != kNone && slots[remote].cfg.timers.graceful_restart;
+    sp.facts[sl.index] = bgp::peer_facts(sl.params, sl.cfg.peer_address, open.bgp_identifier);
+    fire(id, bgp::Event::BGPOpen);
+  }
+
+  // ---- routes ----------------------------------------------------------------------------------
+
+  void process_update(std::uint32_t id, const bgp::Update& u) {
+    Slot& sl = slots[id];
+    Speaker& sp = speakers[sl.speaker];
+    if (u.end_of_rib()) {
+      // The peer has re-sent everything after a restart: what is still stale is gone.
+      std::vector<bgp::PrefixId> affected;
+      sp.in.flush_stale(sl.index, affected);
+      kernel.cancel(sl.gr_timer);
+      for (auto p : affected) route_changed(sl.speaker, p);
+      return;
+    }
+    for (auto p : u.withdrawn) {
+      sp.in.withdraw(sl.index, p);
+      route_changed(sl.speaker, p);
+    }
+    if (!u.nlri.empty()) {
+      // Routes that fail the loop checks are treated as withdrawn (BIRD: never reach the table).
+      bgp::ImportResult r = bgp::import_route(u.attrs, sl.params, attrs);
+      for (auto p : u.nlri) {
+        sp.in.update(sl.index, p, r.attrs);
+        route_changed(sl.speaker, p);
+      }
+    }
+  }
+
+  void route_changed(SpeakerId sid, bgp::PrefixId pid) {
+    Speaker& sp = speakers[sid];
+    bgp::BestChange ch = sp.loc.recompute(pid, sp.in, sp.facts, sp.self, attrs);
+    if (!ch.changed()) return;
+    ++counters.best_changes;
+    observations.add((static_cast<std::uint64_t>(sid) << 32) | pid);
+    observations.add((static_cast<std::uint64_t>(ch.new_best.peer) << 32) | ch.new_best.attrs);
+    note_change();
+    for (std::uint32_t id : sp.slots)
+      if (slots[id].state == State::Established) export_to(sid, slots[id].index, pid, ch.new_best);
+  }
+
+  void export_to(SpeakerId sid, bgp::PeerIndex to, bgp::PrefixId pid, const bgp::Best& best) {
+    Speaker& sp = speakers[sid];
+    const Slot& target = slots[sp.slots[to]];
+    bgp::AttrId out = bgp::kNoAttrs;
+    if (best.has_route()) {
+      const bgp::PeerFacts& from = best.peer == bgp::kLocalPeer ? sp.self : sp.facts[best.peer];
+      out = bgp::export_route(prefixes.get(pid), best.attrs, best.peer, from, to, target.params,
+                              sp.cfg.export_only_within, attrs);
+    }
+    auto oc = sp.out.advertise(to, pid, out);
+    if (!oc) return;
+    if (sp.pending_out[to].empty()) sp.dirty.push_back(to);
+    sp.pending_out[to].push_back(*oc);
+  }
+
+  void export_all(std::uint32_t id) {
+    Slot& sl = slots[id];
+    Speaker& sp = speakers[sl.speaker];
+    std::vector<std::pair<bgp::PrefixId, bgp::Best>> all;
+    sp.loc.for_each([&](bgp::PrefixId p, const bgp::Best& b) { all.emplace_back(p, b); });
+    for (const auto& [p, b] : all) export_to(sl.speaker, sl.index, p, b);
+    flush_speaker(sl.speaker);
+    send(id, bgp::Update{});  // End-of-RIB (RFC 4724 §2)
+  }
+
+  void flush_speaker(SpeakerId sid) {
+    Speaker& sp = speakers[sid];
+    for (bgp::PeerIndex to : sp.dirty) {
+      auto& changes = sp.pending_out[to];
+      std::uint32_t id = sp.slots[to];
+      if (slots[id].state == State::Established)
+        for (auto& u : bgp::pack_updates(changes)) send(id, std::move(u));
+      changes.clear();
+    }
+    sp.dirty.clear();
+  }
+
+  void flush_all() {
+    for (SpeakerId s = 0; s < speakers.size(); ++s)
+      if (!speakers[s].dirty.empty()) flush_speaker(s);
+  }
+
+  // ---- events ----------------------------------------------------------------------------------
+
+  void handle(Kernel& k, const Event& e) {
+    ++counters.events;
+    switch (e.kind) {
+      case kConnectDelayTimer:
+        fire(e.target, bgp::Event::ConnectDelayTimer_Expires);
+        break;
+      case kConnectRetryTimer:
+        fire(e.target, bgp::Event::ConnectRetryTimer_Expires);
+        break;
+      case kHoldTimer: {
+        Slot& sl = slots[e.target];
+        if (sl.state == State::Established || sl.state == State::OpenConfirm || sl.state == State::OpenSent)
+          bgp::store_error(sl.error, bgp::LastError::sent(bgp::notif::kHoldTimerExpired), sl.proto);
+        fire(e.target, bgp::Event::HoldTimer_Expires);
+        break;
+      }
+      case kKeepaliveTimer:
+        fire(e.target, bgp::Event::KeepaliveTimer_Expires);
+        break;
+      case kErrorWaitTimer:
+        fire(e.target, bgp::Event::ErrorWaitTimer_Expires);
+        break;
+      case kGracefulRestartTimer:
+        fire(e.target, bgp::Event::GracefulRestartTimer_Expires);
+        if (slots[e.target].state != State::Established) {
+          Slot& sl = slots[e.target];
+          std::vector<bgp::PrefixId> affected;
+          speakers[sl.speaker].in.flush_stale(sl.index, affected);
+          for (auto p : affected) route_changed(sl.speaker, p);
+        }
+        break;
+      case kSynArrive:
+        on_syn(e.target);
+        break;
+      case kSynAckArrive:
+        on_synack(e.target);
+        break;
+      case kRstArrive:
+        on_rst(e.target);
+        break;
+      case kFinArrive:
+        on_fin(e.target, static_cast<int>(e.arg));
+        break;
+      case kMsgArrive:
+        on_message(e.target, e.arg);
+        break;
+      case kConvergenceCheck: {
+        Time window = not_established > 0 ? settle_window : 0;
+        if (in_flight == 0 && k.now() >= last_change + window) {
+          converged_at = last_change;
+          if (stop_on_convergence) k.stop(Outcome::Converged);
+        }
+        return;
+      }
+      default:
+        break;
+    }
+    flush_all();
+    if (in_flight == 0 && !kernel.pending(check)) schedule_check();
+  }
+};
+
+// ---- public interface ------------------------------------------------------------------------------
+
+Network::Network(const Topology& topology, std::vector<SpeakerConfig> speakers, SimOptions options)
+    : impl_(std::make_unique<Impl>(topology, std::move(speakers), options)) {}
+
+Network::~Network() = default;
+
+RunResult Network::run() {
+  auto& im = *impl_;
+  im.stop_on_convergence = true;
+  if (im.converged_at && im.in_flight == 0) return {Outcome::Converged, im.kernel.now(), im.converged_at, 0};
+  std::uint64_t budget = im.opts.event_limit > im.counters.events ? im.opts.event_limit - im.counters.events : 0;
+  auto r = im.kernel.run_until(im.opts.time_limit, budget, [&](Kernel& k, const Event& e) { im.handle(k, e); });
+  im.stop_on_convergence = false;
+  RunResult out{r.outcome, r.time, std::nullopt, r.events};
+  if (r.outcome == Outcome::Converged) out.converged_at = im.converged_at.value_or(im.last_change);
+  return out;
+}
+
+RunResult Network::run_until(Time t) {
+  auto& im = *impl_;
+  im.stop_on_convergence = false;
+  Time limit = std::min(t, im.opts.time_limit);
+  std::uint64_t budget = im.opts.event_limit > im.counters.events ? im.opts.event_limit - im.counters.events : 0;
+  auto r = im.kernel.run_until(limit, budget, [&](Kernel& k, const Event& e) { im.handle(k, e); });
+  RunResult out{r.outcome, r.time, im.converged_at, r.events};
+  // An empty queue before t is quiescence; report it as reaching t.
+  if (r.outcome == Outcome::Converged) out.outcome = Outcome::TimeLimit;
+  return out;
+}
+
+Time Network::now() const { return impl_->kernel.now(); }
+
+void Network::reconfigure(const std::vector<SpeakerConfig>& configs) {
+  auto& im = *impl_;
+  for (const auto& cfg : configs) {
+    auto it = im.by_name.find(cfg.name);
+    if (it == im.by_name.end()) {
+      im.add_speaker(cfg);
+      im.start(static_cast<SpeakerId>(im.speakers.size() - 1));
+      continue;
+    }
+    SpeakerId sid = it->second;
+    auto& sp = im.speakers[sid];
+    const bool identity_changed = sp.cfg.local_as != cfg.local_as || sp.cfg.router_id != cfg.router_id;
+    // Sessions: removed, changed (restarted), added — matched by protocol name, as BIRD does.
+    for (std::uint32_t id : sp.slots) {
+      auto& sl = im.slots[id];
+      if (!sl.alive || sl.dynamic) continue;
+      auto n = std::find_if(cfg.neighbors.begin(), cfg.neighbors.end(),
+                            [&](const NeighborConfig& x) { return x.protocol_name == sl.cfg.protocol_name; });
+      bool remove = n == cfg.neighbors.end();
+      bool restart = !remove && (!(*n == sl.cfg) || identity_changed);
+      if (!remove && !restart) continue;
+      bgp::Context ctx;
+      ctx.error = remove ? bgp::notif::kPeerDeconfigured : bgp::notif::kOtherConfigurationChange;
+      if (sp.running) im.fire(id, bgp::Event::ManualStop, ctx);
+      if (remove) {
+        sl.alive = false;
+        if (sl.state != State::Established) --im.not_established;
+        im.set_proto(id, bgp::ProtoState::Down);
+        continue;
+      }
+      sl.cfg = *n;
+      im.speakers[sid].cfg.local_as = cfg.local_as;
+      im.speakers[sid].cfg.router_id = cfg.router_id;
+      sl.params = bgp::session_params(cfg, sl.cfg);
+      sp.facts[sl.index] = bgp::peer_facts(sl.params, sl.cfg.peer_address, 0);
+      if (sp.running) {
+        sl.error_wait.reset();
+        im.fire(id, bgp::Event::ManualStart);
+      }
+    }
+    SpeakerConfig old = sp.cfg;
+    for (const auto& n : cfg.neighbors) {
+      bool exists = std::any_of(sp.slots.begin(), sp.slots.end(), [&](std::uint32_t id) {
+        return im.slots[id].alive && im.slots[id].cfg.protocol_name == n.protocol_name;
+      });
+      if (exists) continue;
+      std::uint32_t id = im.add_slot(sid, n, false);
+      if (im.speakers[sid].running) im.start_slot(id);
+    }
+    auto& spk = im.speakers[sid];
+    spk.cfg.neighbors = cfg.neighbors;
+    spk.cfg.neighbor_ranges = cfg.neighbor_ranges;
+    spk.cfg.local_as = cfg.local_as;
+    spk.cfg.router_id = cfg.router_id;
+    spk.self = bgp::self_facts(cfg);
+    // Originated routes and the export filter change without a session reset ("Reloading").
+    const bool export_changed = old.export_only_within != cfg.export_only_within;
+    spk.cfg.export_only_within = cfg.export_only_within;
+    if (old.originated != cfg.originated && spk.running) {
+      bgp::AttrId local = im.attrs.intern(bgp::local_route_attributes());
+      for (const auto& p : old.originated)
+        if (std::find(cfg.originated.begin(), cfg.originated.end(), p) == cfg.originated.end()) {
+          auto pid = im.prefixes.intern(p);
+          spk.in.withdraw(bgp::kLocalPeer, pid);
+          im.route_changed(sid, pid);
+        }
+      for (const auto& p : cfg.originated)
+        if (std::find(old.originated.begin(), old.originated.end(), p) == old.originated.end()) {
+          auto pid = im.prefixes.intern(p);
+          im.speakers[sid].in.update(bgp::kLocalPeer, pid, local);
+          im.route_changed(sid, pid);
+        }
+    }
+    im.speakers[sid].cfg.originated = cfg.originated;
+    if (export_changed && im.speakers[sid].running) {
+      for (std::uint32_t id : im.speakers[sid].slots)
+        if (im.slots[id].state == State::Established) {
+          auto& s2 = im.speakers[sid];
+          std::vector<std::pair<bgp::PrefixId, bgp::Best>> all;
+          s2.loc.for_each([&](bgp::PrefixId p, const bgp::Best& b) { all.emplace_back(p, b); });
+          for (const auto& [p, b] : all) im.export_to(sid, im.slots[id].index, p, b);
+        }
+    }
+  }
+  // Speakers that are gone stop.
+  for (SpeakerId sid = 0; sid < im.speakers.size(); ++sid) {
+    bool present = std::any_of(configs.begin(), configs.end(),
+                               [&](const SpeakerConfig& c) { return c.name == im.speakers[sid].cfg.name; });
+    if (!present && im.speakers[sid].running) im.stop(sid, false);
+  }
+  im.recompute_settle_window();
+  im.flush_all();
+  im.note_change();
+}
+
+bool Network::stop_speaker(const std::string& name) {
+  auto s = find_speaker(name);
+  if (!s) return false;
+  impl_->stop(*s, false);
+  impl_->flush_all();
+  return true;
+}
+
+bool Network::start_speaker(const std::string& name) {
+  auto s = find_speaker(name);
+  if (!s) return false;
+  impl_->start(*s);
+  impl_->flush_all();
+  return true;
+}
+
+bool Network::fail_host(const std::string& name) {
+  auto s = find_speaker(name);
+  if (!s) return false;
+  impl_->stop(*s, true);
+  impl_->underlay.set_host_up(name, false);
+  impl_->note_change();
+  return true;
+}
+
+bool Network::recover_host(const std::string& name) {
+  auto s = find_speaker(name);
+  if (!s) return false;
+  impl_->underlay.set_host_up(name, true);
+  impl_->start(*s);
+  impl_->flush_all();
+  return true;
+}
+
+bool Network::set_link_up(const std::string& name, bool up) {
+  bool ok = impl_->underlay.set_link_up(name, up);
+  if (ok) impl_->note_change();
+  return ok;
+}
+
+bool Network::set_segment_up(const std::string& name, bool up) {
+  bool ok = impl_->underlay.set_segment_up(name, up);
+  if (ok) impl_->note_change();
+  return ok;
+}
+
+std::size_t Network::speaker_count() const { return impl_->speakers.size(); }
+
+std::optional<SpeakerId> Network::find_speaker(const std::string& name) const {
+  auto it = impl_->by_name.find(name);
+  if (it == impl_->by_name.end()) return std::nullopt;
+  return it->second;
+}
+
+const SpeakerConfig& Network::speaker_config(SpeakerId id) const { return impl_->speakers[id].cfg; }
+bool Network::speaker_running(SpeakerId id) const { return impl_->speakers[id].running; }
+
+std::vector<SessionStatus> Network::sessions(SpeakerId id) const {
+  const auto& im = *impl_;
+  const auto& sp = im.speakers[id];
+  std::vector<SessionStatus> out;
+  for (std::uint32_t sid : sp.slots) {
+    const auto& sl = im.slots[sid];
+    if (!sl.alive) continue;
+    SessionStatus s;
+    s.speaker = sp.cfg.name;
+    s.protocol = sl.cfg.protocol_name;
+    s.type = sl.cfg.type;
+    s.peer_address = sl.cfg.peer_address;
+    s.peer_as = sl.cfg.peer_as;
+    HostId owner = im.underlay.owner_of(sl.cfg.peer_address);
+    if (owner != kNoHost) s.peer_speaker = im.underlay.host_name(owner);
+    s.proto = sl.proto;
+    s.state = sl.state;
+    s.passive = sl.cfg.passive;
+    s.last_error = sl.error;
+    s.since = sl.since;
+    s.established_at = sl.state == State::Established ? sl.established_at : std::nullopt;
+    s.updates_received = sl.updates_received;
+    s.updates_sent = sl.updates_sent;
+    s.routes_imported = sp.in.route_count(sl.index);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<RouteView> Network::routes(SpeakerId id) const {
+  const auto& im = *impl_;
+  const auto& sp = im.speakers[id];
+  std::vector<RouteView> out;
+  for (bgp::PrefixId p = 0; p < sp.in.prefix_bound(); ++p) {
+    const bgp::Best best = sp.loc.best(p);
+    for (const auto& e : sp.in.candidates(p)) {
+      if (e.attrs() == bgp::kNoAttrs) continue;
+      RouteView r;
+      r.prefix = im.prefixes.get(p);
+      r.local = e.peer == bgp::kLocalPeer;
+      r.stale = e.stale();
+      r.attrs = im.attrs.get(e.attrs());
+      if (!r.local) {
+        const auto& sl = im.slots[sp.slots[e.peer]];
+        r.protocol = sl.cfg.protocol_name;
+        r.from = sl.cfg.peer_address;
+      }
+      r.best = best.has_route() && best.peer == e.peer && best.attrs == e.attrs();
+      if (r.best) r.rule = best.rule;
+      out.push_back(std::move(r));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const RouteView& a, const RouteView& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return a.best > b.best;
+  });
+  return out;
+}
+
+std::size_t Network::best_route_count(SpeakerId id) const { return impl_->speakers[id].loc.size(); }
+const NetworkCounters& Network::counters() const { return impl_->counters; }
+
+std::uint64_t Network::fingerprint() const {
+  Fingerprint f;
+  f.add(impl_->kernel.fingerprint());
+  f.add(impl_->observations.value());
+  return f.value();
+}
+
+Time Network::last_change() const { return impl_->last_change; }
+Time Network::epoch_of_day() const { return impl_->opts.epoch_of_day; }
+
+}  // namespace peerlab::sim

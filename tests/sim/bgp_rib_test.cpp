@@ -1,0 +1,303 @@
+#include "sim/bgp_rib.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+namespace peerlab::bgp {
+namespace {
+
+std::vector<PeerIndex> peers_of(std::span<const RibEntry> entries) {
+  std::vector<PeerIndex> out;
+  for (const RibEntry& e : entries) out.push_back(e.peer);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(AdjRibIn, StoresOneRoutePerPeerAndPrefix) {
+  AdjRibIn in;
+  EXPECT_EQ(in.update(3, 7, 11), kNoAttrs);
+  EXPECT_EQ(in.update(3, 7, 12), 11U);
+  EXPECT_EQ(in.lookup(3, 7), 12U);
+  EXPECT_EQ(in.lookup(4, 7), kNoAttrs);
+  EXPECT_EQ(in.lookup(3, 8), kNoAttrs);
+  EXPECT_EQ(in.route_count(3), 1U);
+  EXPECT_EQ(in.size(), 1U);
+}
+
+TEST(AdjRibIn, WithdrawRemovesTheRouteAndReturnsWhatItWas) {
+  AdjRibIn in;
+  in.update(1, 0, 5);
+  EXPECT_EQ(in.withdraw(1, 0), 5U);
+  EXPECT_EQ(in.withdraw(1, 0), kNoAttrs);
+  EXPECT_EQ(in.withdraw(2, 99), kNoAttrs);
+  EXPECT_EQ(in.route_count(1), 0U);
+  EXPECT_TRUE(in.candidates(0).empty());
+}
+
+TEST(AdjRibIn, ListsEveryPeersRouteForAPrefix) {
+  AdjRibIn in;
+  in.update(2, 5, 1);
+  in.update(0, 5, 2);
+  in.update(kLocalPeer, 5, 3);
+  in.update(1, 6, 4);
+  EXPECT_EQ(peers_of(in.candidates(5)), (std::vector<PeerIndex>{0, 2, kLocalPeer}));
+  EXPECT_EQ(peers_of(in.candidates(6)), (std::vector<PeerIndex>{1}));
+  in.withdraw(0, 5);
+  in.withdraw(kLocalPeer, 5);
+  EXPECT_EQ(peers_of(in.candidates(5)), (std::vector<PeerIndex>{2}));
+  EXPECT_EQ(in.route_count(kLocalPeer), 0U);
+}
+
+TEST(AdjRibIn, ReleasingAPeerRemovesItsRoutesAndNamesTheAffectedPrefixes) {
+  AdjRibIn in;
+  in.update(1, 9, 1);
+  in.update(1, 2, 1);
+  in.update(2, 2, 2);
+  in.update(2, 4, 2);
+  std::vector<PrefixId> affected;
+  in.release_peer(1, affected);
+  EXPECT_EQ(affected, (std::vector<PrefixId>{2, 9}));
+  EXPECT_EQ(in.route_count(1), 0U);
+  EXPECT_EQ(in.route_count(2), 2U);
+  EXPECT_EQ(in.lookup(2, 2), 2U);
+  affected.clear();
+  in.release_peer(7, affected);
+  EXPECT_TRUE(affected.empty());
+}
+
+TEST(AdjRibIn, StaleRoutesAreFlushedUnlessReannounced) {
+  AdjRibIn in;
+  in.update(1, 0, 10);
+  in.update(1, 1, 11);
+  in.update(2, 1, 12);
+  EXPECT_EQ(in.mark_stale(1), 2U);
+  EXPECT_TRUE(in.is_stale(1, 0));
+  EXPECT_EQ(in.lookup(1, 0), 10U);  // stale routes stay usable
+  in.update(1, 1, 13);              // re-announced after the restart
+  EXPECT_FALSE(in.is_stale(1, 1));
+  std::vector<PrefixId> affected;
+  in.flush_stale(1, affected);
+  EXPECT_EQ(affected, (std::vector<PrefixId>{0}));
+  EXPECT_EQ(in.lookup(1, 0), kNoAttrs);
+  EXPECT_EQ(in.lookup(1, 1), 13U);
+  EXPECT_FALSE(in.is_stale(2, 1));
+}
+
+TEST(AdjRibIn, RoutesOfAPeerComeInPrefixOrder) {
+  AdjRibIn in;
+  in.update(4, 8, 1);
+  in.update(4, 3, 2);
+  in.update(5, 3, 3);
+  EXPECT_EQ(in.routes_of(4), (std::vector<Route>{{3, 4, 2}, {8, 4, 1}}));
+  EXPECT_TRUE(in.routes_of(6).empty());
+}
+
+// Random updates and withdrawals against a std::map, with enough peers per prefix to use the spill
+// vectors and their hash index.
+TEST(AdjRibIn, MatchesAReferenceMapUnderRandomChurn) {
+  AdjRibIn in;
+  std::map<std::pair<PrefixId, PeerIndex>, AttrId> ref;
+  std::mt19937 rng(42);
+  for (int i = 0; i < 60000; ++i) {
+    const PrefixId p = rng() % 8;
+    const PeerIndex peer = rng() % 64;
+    const AttrId a = (rng() % 3 == 0) ? kNoAttrs : 1 + rng() % 5;
+    const auto it = ref.find({p, peer});
+    const AttrId expected_old = it == ref.end() ? kNoAttrs : it->second;
+    ASSERT_EQ(in.update(peer, p, a), expected_old);
+    if (a == kNoAttrs) {
+      ref.erase({p, peer});
+    } else {
+      ref[{p, peer}] = a;
+    }
+  }
+  EXPECT_EQ(in.size(), ref.size());
+  for (PrefixId p = 0; p < 8; ++p) {
+    std::map<PeerIndex, AttrId> expected;
+    for (const auto& [k, v] : ref) {
+      if (k.first == p) expected[k.second] = v;
+    }
+    std::map<PeerIndex, AttrId> got;
+    for (const RibEntry& e : in.candidates(p)) got[e.peer] = e.attrs();
+    EXPECT_EQ(got, expected) << "prefix " << p;
+    for (PeerIndex peer = 0; peer < 64; ++peer) {
+      const auto it = expected.find(peer);
+      EXPECT_EQ(in.lookup(peer, p), it == expected.end() ? kNoAttrs : it->second);
+    }
+  }
+}
+
+// A node of a 10,000-node full mesh: 9,999 peers announcing one prefix each.
+TEST(AdjRibIn, KeepsAFullMeshNodeCompact) {
+  AdjRibIn in;
+  for (PeerIndex peer = 0; peer < 9999; ++peer) in.update(peer, peer, 1 + peer);
+  EXPECT_EQ(in.size(), 9999U);
+  EXPECT_LE(in.memory_bytes(), 9999U * 32);  // 12-byte slot + per-peer count, with vector slack
+  AdjRibIn reserved;
+  reserved.reserve(9999, 9999);
+  for (PeerIndex peer = 0; peer < 9999; ++peer) reserved.update(peer, peer, 1 + peer);
+  EXPECT_EQ(reserved.memory_bytes(), 9999U * 16);  // exactly a slot and a count per route
+}
+
+// ---- Loc-RIB ----
+
+class LocRibTest : public ::testing::Test {
+ protected:
+  LocRibTest() {
+    for (std::uint32_t i = 0; i < 3; ++i) {
+      PeerFacts f;
+      f.address = IpAddr::v4(0x0A000002U + i);
+      f.router_id = 0x0A000002U + i;
+      f.as = 64512;
+      peers.push_back(f);
+    }
+    self.router_id = 0x0A000001;
+    self.as = 64512;
+  }
+  AttrId path(std::vector<AsNumber> p) {
+    PathAttributes a;
+    a.as_path = std::move(p);
+    return table.intern(a);
+  }
+  BestChange recompute(PrefixId p) { return loc.recompute(p, in, peers, self, table); }
+
+  AttrTable table;
+  AdjRibIn in;
+  LocRib loc;
+  std::vector<PeerFacts> peers;
+  PeerFacts self;
+};
+
+TEST_F(LocRibTest, FirstRouteBecomesBest) {
+  const AttrId a = path({65001});
+  in.update(1, 0, a);
+  const BestChange c = recompute(0);
+  EXPECT_TRUE(c.changed());
+  EXPECT_FALSE(c.old_best.has_route());
+  EXPECT_EQ(c.new_best, (Best{1, a, Rule::OnlyCandidate}));
+  EXPECT_EQ(loc.best(0), c.new_best);
+  EXPECT_EQ(loc.size(), 1U);
+}
+
+TEST_F(LocRibTest, WorseRouteLeavesTheBestUnchanged) {
+  const AttrId short_path = path({65001});
+  in.update(1, 0, short_path);
+  recompute(0);
+  in.update(0, 0, path({65001, 65002}));
+  const BestChange c = recompute(0);
+  EXPECT_FALSE(c.changed());
+  EXPECT_EQ(c.new_best, (Best{1, short_path, Rule::ShortestAsPath}));  // same route, new reason
+}
+
+TEST_F(LocRibTest, BetterRouteReplacesTheBestAndSaysWhy) {
+  in.update(1, 0, path({65001, 65002}));
+  recompute(0);
+  const AttrId better = path({65003});
+  in.update(2, 0, better);
+  const BestChange c = recompute(0);
+  EXPECT_TRUE(c.changed());
+  EXPECT_EQ(c.old_best.peer, 1U);
+  EXPECT_EQ(c.new_best, (Best{2, better, Rule::ShortestAsPath}));
+}
+
+TEST_F(LocRibTest, LocallyOriginatedRouteWins) {
+  in.update(0, 0, path({}));
+  const AttrId local = path({});
+  in.update(kLocalPeer, 0, local);
+  const BestChange c = recompute(0);
+  EXPECT_EQ(c.new_best, (Best{kLocalPeer, local, Rule::LocallyOriginated}));
+}
+
+TEST_F(LocRibTest, WithdrawingTheBestFallsBackAndWithdrawingAllLeavesNothing) {
+  in.update(1, 4, path({65001}));
+  in.update(2, 4, path({65001, 65002}));
+  recompute(4);
+  in.withdraw(1, 4);
+  BestChange c = recompute(4);
+  EXPECT_TRUE(c.changed());
+  EXPECT_EQ(c.new_best.peer, 2U);
+  EXPECT_EQ(c.new_best.rule, Rule::OnlyCandidate);
+  in.withdraw(2, 4);
+  c = recompute(4);
+  EXPECT_TRUE(c.changed());
+  EXPECT_FALSE(c.new_best.has_route());
+  EXPECT_EQ(loc.size(), 0U);
+  EXPECT_FALSE(loc.best(4).has_route());
+  EXPECT_FALSE(loc.best(1000).has_route());
+}
+
+TEST_F(LocRibTest, RecomputingAnUnknownPrefixChangesNothing) {
+  const BestChange c = recompute(50);
+  EXPECT_FALSE(c.changed());
+  EXPECT_EQ(loc.size(), 0U);
+}
+
+TEST_F(LocRibTest, ReleasingAPeerThenRecomputingWithdrawsItsBests) {
+  in.update(1, 0, path({65001}));
+  in.update(1, 1, path({65001}));
+  in.update(2, 1, path({65001, 65002}));
+  recompute(0);
+  recompute(1);
+  std::vector<PrefixId> affected;
+  in.release_peer(1, affected);
+  std::vector<BestChange> changes;
+  for (PrefixId p : affected) changes.push_back(recompute(p));
+  ASSERT_EQ(changes.size(), 2U);
+  EXPECT_FALSE(changes[0].new_best.has_route());
+  EXPECT_EQ(changes[1].new_best.peer, 2U);
+  std::vector<PrefixId> seen;
+  loc.for_each([&](PrefixId p, const Best&) { seen.push_back(p); });
+  EXPECT_EQ(seen, (std::vector<PrefixId>{1}));
+}
+
+// ---- Adj-RIB-Out ----
+
+TEST(AdjRibOut, ReportsOnlyChanges) {
+  AdjRibOut out;
+  EXPECT_EQ(out.advertise(3, 1, 7), (OutChange{3, 1, kNoAttrs, 7}));
+  EXPECT_EQ(out.advertise(3, 1, 7), std::nullopt);
+  EXPECT_EQ(out.advertise(3, 1, 8), (OutChange{3, 1, 7, 8}));
+  EXPECT_EQ(out.advertised(3, 1), 8U);
+  EXPECT_EQ(out.route_count(3), 1U);
+}
+
+TEST(AdjRibOut, WithdrawsOnlyWhatWasAdvertised) {
+  AdjRibOut out;
+  EXPECT_EQ(out.advertise(3, 1, kNoAttrs), std::nullopt);
+  out.advertise(3, 1, 7);
+  const auto c = out.advertise(3, 1, kNoAttrs);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(c->is_withdraw());
+  EXPECT_EQ(c->old_attrs, 7U);
+  EXPECT_EQ(out.route_count(3), 0U);
+}
+
+TEST(AdjRibOut, ForgetsEverythingWhenTheSessionGoesDown) {
+  AdjRibOut out;
+  for (PeerIndex p = 0; p < 100; ++p) out.advertise(p, 0, 5);  // one prefix to many peers
+  out.advertise(7, 1, 6);
+  out.clear_peer(7);
+  EXPECT_EQ(out.advertised(7, 0), kNoAttrs);
+  EXPECT_EQ(out.advertised(7, 1), kNoAttrs);
+  EXPECT_EQ(out.advertised(8, 0), 5U);
+  EXPECT_EQ(out.route_count(7), 0U);
+  EXPECT_EQ(out.size(), 99U);
+  // After the session comes back, everything is new again.
+  EXPECT_TRUE(out.advertise(7, 0, 5).has_value());
+}
+
+TEST(PackUpdates, GroupsWithdrawalsAndAnnouncementsByAttributes) {
+  const std::vector<OutChange> changes{{1, 9, 3, 4}, {1, 2, 0, 4}, {1, 5, 2, 0}, {1, 7, 0, 3}, {1, 1, 6, 0}};
+  const std::vector<Update> updates = pack_updates(changes);
+  ASSERT_EQ(updates.size(), 3U);
+  EXPECT_EQ(updates[0], (Update{{1, 5}, kNoAttrs, {}}));
+  EXPECT_EQ(updates[1], (Update{{}, 3, {7}}));
+  EXPECT_EQ(updates[2], (Update{{}, 4, {2, 9}}));
+  EXPECT_TRUE(pack_updates({}).empty());
+}
+
+}  // namespace
+}  // namespace peerlab::bgp
