@@ -209,6 +209,14 @@ struct Network::Impl {
     return id;
   }
 
+  // Records the error BIRD would remember; a new Info text is an observable change.
+  void record_error(std::uint32_t id, const bgp::LastError& e) {
+    Slot& sl = slots[id];
+    bgp::LastError before = sl.error;
+    bgp::store_error(sl.error, e, sl.proto);
+    if (!(before == sl.error)) note_change();
+  }
+
   void set_proto(std::uint32_t id, bgp::ProtoState p) {
     Slot& sl = slots[id];
     if (sl.proto == p) return;
@@ -337,7 +345,7 @@ struct Network::Impl {
         sl.gr_timer = kernel.schedule_in(from_millis(t.graceful_restart_time), kGracefulRestartTimer, id);
         break;
       case Action::SendNotification:
-        bgp::store_error(sl.error, bgp::LastError::sent(st.notification), sl.proto);
+        record_error(id, bgp::LastError::sent(st.notification));
         send(id, bgp::Notification{st.notification, {}});
         break;
       case Action::DropTcp:
@@ -547,7 +555,7 @@ struct Network::Impl {
     Slot& sl = slots[id];
     if (sl.pending_conn != c) return;
     sl.pending_conn = kNone;
-    bgp::store_error(sl.error, bgp::LastError::socket_error(bgp::SocketError::Refused), sl.proto);
+    record_error(id, bgp::LastError::socket_error(bgp::SocketError::Refused));
     fire(id, bgp::Event::TcpConnectionFails);
   }
 
@@ -561,7 +569,7 @@ struct Network::Impl {
     if (sl.conn == c) sl.conn = kNone;
     if (sl.pending_conn == c) sl.pending_conn = kNone;
     cn.open = false;
-    bgp::store_error(sl.error, bgp::LastError::socket_error(bgp::SocketError::Closed), sl.proto);
+    record_error(id, bgp::LastError::socket_error(bgp::SocketError::Closed));
     fire(id, bgp::Event::TcpConnectionFails);
   }
 
@@ -654,7 +662,7 @@ struct Network::Impl {
             ++sl.updates_received;
             fire(id, bgp::Event::UpdateMsg, {}, &msg);
           } else if constexpr (std::is_same_v<T, bgp::Notification>) {
-            bgp::store_error(sl.error, bgp::LastError::received(msg.error), sl.proto);
+            record_error(id, bgp::LastError::received(msg.error));
             bgp::Context ctx;
             ctx.error = msg.error;
             fire(id, bgp::Event::NotifMsg, ctx);
@@ -794,7 +802,7 @@ struct Network::Impl {
       case kHoldTimer: {
         Slot& sl = slots[e.target];
         if (sl.state == State::Established || sl.state == State::OpenConfirm || sl.state == State::OpenSent)
-          bgp::store_error(sl.error, bgp::LastError::sent(bgp::notif::kHoldTimerExpired), sl.proto);
+          record_error(e.target, bgp::LastError::sent(bgp::notif::kHoldTimerExpired));
         fire(e.target, bgp::Event::HoldTimer_Expires);
         break;
       }

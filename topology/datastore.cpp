@@ -49,8 +49,9 @@ class FileLock {
         return;
       }
       if (std::chrono::steady_clock::now() >= deadline) {
-        err = {"timed out after " + std::to_string(timeout.count() / 1000.0).substr(0, 4) +
-                   "s waiting for the datastore lock " + path,
+        auto ms = timeout.count();
+        std::string secs = std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + std::to_string(ms % 100 / 10);
+        err = {"timed out after " + secs + "s waiting for the datastore lock " + path,
                "another peerlab/calicoctl process is writing or is stuck; if none is running, the lock is held by "
                "a stopped process"};
         return;
@@ -72,7 +73,10 @@ class FileLock {
 DatastoreError load_into(const std::string& path, Topology& out, Diagnostics& diags) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    if (errno == ENOENT) return {};  // a datastore that does not exist yet is empty
+    if (errno == ENOENT) {
+      out = Topology{};  // a datastore that does not exist yet is empty
+      return {};
+    }
     return {"cannot read datastore " + path + ": " + errno_text(), "check the path and its permissions"};
   }
   std::ostringstream ss;

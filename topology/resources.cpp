@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace peerlab {
@@ -117,9 +118,26 @@ namespace {
 
 std::string on_off(bool b) { return b ? "on" : "off"; }
 
+// A user-given string, quoted when YAML would read it plainly as something else (a number, a
+// boolean, null), so that "0042" or "true" stay strings for every reader of the file.
+struct Str {
+  const std::string& v;
+};
+YAML::Emitter& operator<<(YAML::Emitter& e, Str s) {
+  static const char* special[] = {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"};
+  std::string lower;
+  for (char c : s.v) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool numeric = !s.v.empty() && s.v.find_first_not_of("0123456789.-+eE") == std::string::npos &&
+                 s.v.find_first_of("0123456789") != std::string::npos;
+  bool quote = numeric || s.v.empty();
+  for (const char* w : special) quote = quote || lower == w;
+  if (quote) e << YAML::DoubleQuoted;
+  return e << s.v;
+}
+
 void emit_labels(YAML::Emitter& e, const std::map<std::string, std::string>& labels) {
   e << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
-  for (const auto& [k, v] : labels) e << YAML::Key << k << YAML::Value << v;
+  for (const auto& [k, v] : labels) e << YAML::Key << Str{k} << YAML::Value << Str{v};
   e << YAML::EndMap;
 }
 
@@ -131,7 +149,7 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             bool v3 = n.flavor == ApiFlavor::V3;
             e << YAML::Key << "apiVersion" << YAML::Value << (v3 ? "projectcalico.org/v3" : "v1");
             e << YAML::Key << "kind" << YAML::Value << (v3 ? "Node" : "node");
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << n.name;
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << Str{n.name};
             if (!n.labels.empty()) emit_labels(e, n.labels);
             e << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
@@ -154,7 +172,7 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
               e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
               e << YAML::Key << "scope" << YAML::Value << (p.scope == PeerScope::Global ? "global" : "node");
               if (p.scope == PeerScope::Node)
-                e << YAML::Key << (dialect == V1Dialect::Alpha ? "hostname" : "node") << YAML::Value << p.node;
+                e << YAML::Key << (dialect == V1Dialect::Alpha ? "hostname" : "node") << YAML::Value << Str{p.node};
               e << YAML::Key << "peerIP" << YAML::Value << to_string(*p.peer_ip);
               e << YAML::EndMap;
               e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
@@ -164,11 +182,11 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             e << YAML::Key << "apiVersion" << YAML::Value << "projectcalico.org/v3";
             e << YAML::Key << "kind" << YAML::Value << "BGPPeer";
             e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << p.name << YAML::EndMap;
+              << Str{p.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-            if (p.scope == PeerScope::Node) e << YAML::Key << "node" << YAML::Value << p.node;
-            if (!p.node_selector.empty()) e << YAML::Key << "nodeSelector" << YAML::Value << p.node_selector;
-            if (!p.peer_selector.empty()) e << YAML::Key << "peerSelector" << YAML::Value << p.peer_selector;
+            if (p.scope == PeerScope::Node) e << YAML::Key << "node" << YAML::Value << Str{p.node};
+            if (!p.node_selector.empty()) e << YAML::Key << "nodeSelector" << YAML::Value << Str{p.node_selector};
+            if (!p.peer_selector.empty()) e << YAML::Key << "peerSelector" << YAML::Value << Str{p.peer_selector};
             if (p.peer_ip) {
               std::string ip = to_string(*p.peer_ip);
               if (p.port) ip = p.peer_ip->family == Family::V6 ? "[" + ip + "]:" + std::to_string(*p.port)
@@ -200,7 +218,7 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             e << YAML::Key << "apiVersion" << YAML::Value << "projectcalico.org/v3";
             e << YAML::Key << "kind" << YAML::Value << "IPPool";
             e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << p.name << YAML::EndMap;
+              << Str{p.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             e << YAML::Key << "cidr" << YAML::Value << to_string(p.cidr);
             e << YAML::Key << "ipipMode" << YAML::Value
@@ -213,7 +231,7 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             e << YAML::Key << "apiVersion" << YAML::Value << "projectcalico.org/v3";
             e << YAML::Key << "kind" << YAML::Value << "BGPConfiguration";
             e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << c.name << YAML::EndMap;
+              << Str{c.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             if (c.values.as_number) e << YAML::Key << "asNumber" << YAML::Value << *c.values.as_number;
             if (c.values.node_to_node_mesh)
@@ -234,7 +252,7 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             if (c.values.ipip) e << YAML::Key << "ipip" << YAML::Value << on_off(*c.values.ipip);
             if (!c.values.node_log_level.empty()) {
               e << YAML::Key << "nodeLogLevels" << YAML::Value << YAML::BeginMap;
-              for (const auto& [k, v] : c.values.node_log_level) e << YAML::Key << k << YAML::Value << v;
+              for (const auto& [k, v] : c.values.node_log_level) e << YAML::Key << Str{k} << YAML::Value << Str{v};
               e << YAML::EndMap;
             }
             e << YAML::EndMap;
@@ -243,7 +261,7 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             e << YAML::Key << "apiVersion" << YAML::Value << "peerlab/v1";
             e << YAML::Key << "kind" << YAML::Value << "Segment";
             e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << s.name << YAML::EndMap;
+              << Str{s.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             if (s.cidrs.size() == 1) {
               e << YAML::Key << "cidr" << YAML::Value << to_string(s.cidrs[0]);
@@ -259,12 +277,12 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             e << YAML::Key << "apiVersion" << YAML::Value << "peerlab/v1";
             e << YAML::Key << "kind" << YAML::Value << "Router";
             e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << rt.name << YAML::EndMap;
+              << Str{rt.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             e << YAML::Key << "role" << YAML::Value << std::string(to_string(rt.role));
             e << YAML::Key << "asNumber" << YAML::Value << rt.as_number;
             if (rt.router_id) e << YAML::Key << "routerID" << YAML::Value << format_cluster_id(*rt.router_id);
-            if (!rt.rack.empty()) e << YAML::Key << "rack" << YAML::Value << rt.rack;
+            if (!rt.rack.empty()) e << YAML::Key << "rack" << YAML::Value << Str{rt.rack};
             e << YAML::Key << "addresses" << YAML::Value << YAML::Flow << YAML::BeginSeq;
             for (const auto& a : rt.addresses) e << to_string(a);
             e << YAML::EndSeq;
@@ -282,7 +300,7 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
               for (const auto& n : rt.neighbors) {
                 e << YAML::BeginMap << YAML::Key << "address" << YAML::Value << to_string(n.address);
                 e << YAML::Key << "asNumber" << YAML::Value << n.as_number;
-                if (!n.description.empty()) e << YAML::Key << "description" << YAML::Value << n.description;
+                if (!n.description.empty()) e << YAML::Key << "description" << YAML::Value << Str{n.description};
                 if (n.route_reflector_client) e << YAML::Key << "routeReflectorClient" << YAML::Value << true;
                 if (n.next_hop_self) e << YAML::Key << "nextHopSelf" << YAML::Value << true;
                 if (n.passive) e << YAML::Key << "passive" << YAML::Value << true;
@@ -309,9 +327,9 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             e << YAML::Key << "apiVersion" << YAML::Value << "peerlab/v1";
             e << YAML::Key << "kind" << YAML::Value << "Link";
             e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << l.name << YAML::EndMap;
+              << Str{l.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-            e << YAML::Key << "a" << YAML::Value << l.a << YAML::Key << "b" << YAML::Value << l.b;
+            e << YAML::Key << "a" << YAML::Value << Str{l.a} << YAML::Key << "b" << YAML::Value << Str{l.b};
             e << YAML::Key << "latency" << YAML::Value << format_duration(l.latency);
             e << YAML::EndMap;
           },
@@ -381,7 +399,10 @@ nlohmann::ordered_json yaml_to_json(const YAML::Node& n) {
       return out;
     }
     case YAML::NodeType::Scalar: {
+      // The emitter quotes strings that would read as another type ("0042", "true"), and leaves
+      // numbers and booleans plain: the tag tells them apart.
       const auto& s = n.Scalar();
+      if (n.Tag() == "!") return s;
       if (s == "true") return true;
       if (s == "false") return false;
       if (!s.empty() && s.size() < 12 && s.find_first_not_of("0123456789") == std::string::npos)

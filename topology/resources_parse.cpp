@@ -528,7 +528,7 @@ void parse_v3_bgp_peer(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& o
                 "set peerIP and asNumber, or peerSelector");
       ok = false;
     }
-    if (!p.as_number && !spec.get("asNumber").IsDefined()) {
+    if (auto asn = spec.get("asNumber"); !p.as_number && (!asn.IsDefined() || asn.IsNull())) {
       ctx.error(spec.node().IsDefined() ? spec.node() : doc, "E103", "BGPPeer spec is missing required field 'asNumber'",
                 "set peerIP and asNumber, or peerSelector");
       ok = false;
@@ -763,6 +763,12 @@ void parse_timers(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
   auto ms = [&](const char* field) -> std::optional<Millis> {
     auto d = read_duration(ctx, spec.get(field), field);
     if (!d) return std::nullopt;
+    if (*d % 1000 != 0) {
+      // BGP timers tick in milliseconds; truncating silently could turn 250us into 0 ("hold/3").
+      ctx.error(spec.get(field), "E209", "timer '" + std::string(field) + "' must be a whole number of milliseconds",
+                "write it in ms or s, e.g. 250ms or 3s");
+      return std::nullopt;
+    }
     return *d / 1000;
   };
   t.hold = ms("holdTime");
