@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <ostream>
 #include <unordered_map>
 
@@ -100,9 +101,10 @@ struct Network::Impl {
     std::vector<bgp::PrefixId> originated;
   };
 
-  const Topology& topology;
   SimOptions opts;
   Underlay underlay;
+  // Faults in force, by name, re-applied when the underlay is rebuilt for a new topology.
+  std::set<std::string> hosts_down, segments_down, links_down;
   Kernel kernel;
   bgp::AttrTable attrs;
   bgp::PrefixTable prefixes;
@@ -124,8 +126,7 @@ struct Network::Impl {
   bool stop_on_convergence = false;
   std::optional<Time> converged_at;
 
-  Impl(const Topology& t, std::vector<SpeakerConfig> cfgs, SimOptions o)
-      : topology(t), opts(o), underlay(t) {
+  Impl(const Topology& t, std::vector<SpeakerConfig> cfgs, SimOptions o) : opts(o), underlay(t) {
     speakers.reserve(cfgs.size());
     for (auto& c : cfgs) add_speaker(std::move(c));
     recompute_settle_window();
@@ -885,8 +886,13 @@ RunResult Network::run_until(Time t) {
 
 Time Network::now() const { return impl_->kernel.now(); }
 
-void Network::reconfigure(const std::vector<SpeakerConfig>& configs) {
+void Network::reconfigure(const Topology& topology, const std::vector<SpeakerConfig>& configs) {
   auto& im = *impl_;
+  im.underlay = Underlay(topology);
+  for (const auto& h : im.hosts_down) im.underlay.set_host_up(h, false);
+  for (const auto& g : im.segments_down) im.underlay.set_segment_up(g, false);
+  for (const auto& l : im.links_down) im.underlay.set_link_up(l, false);
+  for (auto& sp : im.speakers) sp.host = im.underlay.host_by_name(sp.cfg.name);
   for (const auto& cfg : configs) {
     auto it = im.by_name.find(cfg.name);
     if (it == im.by_name.end()) {
@@ -1001,6 +1007,7 @@ bool Network::fail_host(const std::string& name) {
   if (!s) return false;
   impl_->stop(*s, true);
   impl_->underlay.set_host_up(name, false);
+  impl_->hosts_down.insert(name);
   impl_->note_change();
   return true;
 }
@@ -1009,6 +1016,7 @@ bool Network::recover_host(const std::string& name) {
   auto s = find_speaker(name);
   if (!s) return false;
   impl_->underlay.set_host_up(name, true);
+  impl_->hosts_down.erase(name);
   impl_->start(*s);
   impl_->flush_all();
   return true;
@@ -1016,12 +1024,14 @@ bool Network::recover_host(const std::string& name) {
 
 bool Network::set_link_up(const std::string& name, bool up) {
   bool ok = impl_->underlay.set_link_up(name, up);
+  if (ok) up ? (void)impl_->links_down.erase(name) : (void)impl_->links_down.insert(name);
   if (ok) impl_->note_change();
   return ok;
 }
 
 bool Network::set_segment_up(const std::string& name, bool up) {
   bool ok = impl_->underlay.set_segment_up(name, up);
+  if (ok) up ? (void)impl_->segments_down.erase(name) : (void)impl_->segments_down.insert(name);
   if (ok) impl_->note_change();
   return ok;
 }

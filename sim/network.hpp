@@ -112,6 +112,7 @@ struct RunResult {
 
 class Network {
  public:
+  // The topology is read here (for the underlay) and not kept.
   Network(const Topology& topology, std::vector<SpeakerConfig> speakers, SimOptions options = {});
   ~Network();
   Network(const Network&) = delete;
@@ -124,8 +125,9 @@ class Network {
   RunResult run_until(Time t);
   Time now() const;
 
-  // Configuration change (a calicoctl command applied to the live model, re-derived).
-  void reconfigure(const std::vector<SpeakerConfig>& speakers);
+  // Configuration change (a calicoctl command applied to the live model, re-derived). The
+  // topology gives the underlay (nodes may have been added or moved); faults in force stay.
+  void reconfigure(const Topology& topology, const std::vector<SpeakerConfig>& speakers);
   // Faults. stop/start: the BGP process is killed (its TCP connections close at once) and started.
   // fail/recover: the host goes silent (powered off, its peers notice by hold timer) and returns.
   bool stop_speaker(const std::string& name);
