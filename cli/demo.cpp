@@ -22,7 +22,8 @@ struct Step {
 };
 
 const Step kSteps[] = {
-    {"Load the bundled cluster (two nodes, two pools).", "create -f doc-cluster.yaml", "doc-cluster.yaml", nullptr},
+    {"Load the bundled cluster: Node1 and Node2 on one subnet, IPv4 and IPv6, two pools.",
+     "create -f doc-cluster.yaml", "doc-cluster.yaml", nullptr},
     {"Set the default node AS number.", "config set defaultNodeASNumber 64512"},
     {"View it: `config view` prints the setting's row; `config get` prints the bare value.",
      "config view defaultNodeASNumber"},
@@ -30,16 +31,22 @@ const Step kSteps[] = {
     {"Turn the node-to-node mesh off, and back on.", "config set nodeToNodeMesh off"},
     {nullptr, "config set nodeToNodeMesh on"},
     {nullptr, "config view nodeToNodeMesh"},
-    {"Add a global BGP peer (a border router at 192.20.30.40).", "create -f bgppeer.yaml", "bgppeer.yaml",
-     "apiVersion: v1\nkind: bgpPeer\nmetadata:\n  scope: global\n  peerIP: 192.20.30.40\nspec:\n  asNumber: 64567\n"},
-    {"Creating it twice is an error, as in calicoctl.", "create -f bgppeer.yaml"},
+    {"Add a global BGP peer: a border router that is not there yet.", "create -f global-peer.yaml",
+     "global-peer.yaml",
+     "apiVersion: v1\nkind: bgpPeer\nmetadata:\n  scope: global\n  peerIP: 10.20.30.40\nspec:\n  asNumber: 64567\n"},
+    {"Creating it twice is an error, as in calicoctl.", "create -f global-peer.yaml"},
     {nullptr, "get bgpPeer --scope=global"},
-    {"Add a node-specific peer for Node1.", "create -f node-peer.yaml", "node-peer.yaml",
-     "apiVersion: v1\nkind: bgpPeer\nmetadata:\n  scope: node\n  hostname: Node1\n  peerIP: aa:bb::ff\n"
+    {"Add a node-specific peer for Node1 (a ToR that is not there yet either).", "create -f node-peer.yaml",
+     "node-peer.yaml",
+     "apiVersion: v1\nkind: bgpPeer\nmetadata:\n  scope: node\n  hostname: Node1\n  peerIP: 192.10.0.0\n"
      "spec:\n  asNumber: 64514\n"},
     {nullptr, "get bgpPeer --scope=node"},
-    {"Remove both peers again.", "delete bgpPeer 192.20.30.40 --scope=global"},
-    {nullptr, "delete bgpPeer aa:bb::ff --scope=node --hostname=Node1"},
+    {"Check the status of Node1's BGP peers: peerlab simulates the cluster in the datastore (BIRD's timers,\n"
+     "# one-way mesh, IPv4 and IPv6) and prints what calico/node would report. The mesh sessions are up;\n"
+     "# the two peers that nobody answers for stay in start/Connect.",
+     "node status --hostname=Node1"},
+    {"Remove both peers again.", "delete bgpPeer 10.20.30.40 --scope=global"},
+    {nullptr, "delete bgpPeer 192.10.0.0 --scope=node --hostname=Node1"},
     {nullptr, "get bgpPeer"},
 };
 

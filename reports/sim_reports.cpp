@@ -71,7 +71,9 @@ std::string explain_session(const sim::Network& net, const sim::SessionStatus& s
     if (e.kind == K::Sent)
       return "configured peer AS " + std::to_string(s.peer_as) + ", but " + s.peer_speaker + " is AS " +
              std::to_string(peer.local_as);
-    return s.peer_speaker + " expects this speaker in another AS than its own AS " + std::to_string(self.local_as);
+    auto remote = remote_end(net.sessions(*peer_id), self);
+    return s.peer_speaker + " is configured with peer AS " + (remote ? std::to_string(remote->peer_as) : "?") +
+           " for this speaker, which is AS " + std::to_string(self.local_as);
   }
   if ((e.kind == K::Sent || e.kind == K::Received) && e.code == bgp::notif::kBadBgpIdentifier)
     return "both ends use BGP identifier " + bgp::format_router_id(self.router_id) + " (duplicate router id)";
@@ -84,7 +86,9 @@ std::string explain_session(const sim::Network& net, const sim::SessionStatus& s
   if (s.passive) return "passive: waiting for " + s.peer_speaker + " to connect";
   if (e.kind == K::Socket && e.socket == bgp::SocketError::Refused) return "connection refused";
   if (s.state == bgp::State::Connect) return "connection attempts to " + addr + " get no answer (no path)";
-  return "session is being established";
+  if (s.state == bgp::State::Active) return "waiting for the connect delay before connecting to " + s.peer_speaker;
+  if (s.state == bgp::State::Idle) return "waiting for the error wait to end before restarting";
+  return "the session is being opened";
 }
 
 std::string cluster_status(const sim::Network& net, std::optional<sim::SpeakerId> only) {

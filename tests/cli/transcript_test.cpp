@@ -4,7 +4,8 @@
 // bash in a fresh directory where `calicoctl`, `bin/calicoctl` and `peerlab` are the built
 // binaries and PEERLAB_DATASTORE points at a new datastore. The lines after a command are its
 // expected output: standard output as is, standard error prefixed with "! ", and "[exit N]" when
-// the exit status is not 0. Blocks between "--- file NAME" and "--- end" are written to NAME before
+// the exit status is not 0. $PEERLAB_SOURCE_DIR names the source tree (to copy fixtures from).
+// Blocks between "--- file NAME" and "--- end" are written to NAME before
 // the next command runs. Lines starting with "#" before the first command are comments.
 //
 // Directives (in the comments): "# source: document" marks a transcript copied from the source
@@ -107,6 +108,7 @@ std::string run(const std::string& command, const fs::path& dir) {
     script << "cd '" << dir.string() << "'\n"
            << "export PATH='" << PEERLAB_BINARY_DIR << "':\"$PATH\"\n"
            << "export PEERLAB_DATASTORE='" << (dir / "datastore.yaml").string() << "'\n"
+           << "export PEERLAB_SOURCE_DIR='" << PEERLAB_SOURCE_DIR << "'\n"
            << "unset PEERLAB_NODE\n"
            << command << "\n";
   }
