@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "reports/tables.hpp"
+#include "validators/sessions.hpp"
 
 namespace peerlab::reports {
 
@@ -22,15 +23,6 @@ std::string uptime(sim::Time t) {
   if (s < 3600) return std::to_string(s / 60) + " minutes";
   if (s < 7200) return "About an hour";
   return std::to_string(s / 3600) + " hours";
-}
-
-// The session of the other end: the session on the peer speaker whose peer address is one of ours.
-const sim::SessionStatus* remote_end(const std::vector<sim::SessionStatus>& remote_sessions,
-                                     const SpeakerConfig& self) {
-  for (const auto& r : remote_sessions)
-    for (const auto& a : self.addresses)
-      if (r.peer_address == a) return &r;
-  return nullptr;
 }
 
 }  // namespace
@@ -55,42 +47,6 @@ std::string node_status(const sim::Network& net, sim::SpeakerId node) {
   return out;
 }
 
-std::string explain_session(const sim::Network& net, const sim::SessionStatus& s) {
-  if (s.state == bgp::State::Established) return "";
-  const auto self_id = net.find_speaker(s.speaker);
-  const SpeakerConfig& self = net.speaker_config(*self_id);
-  const std::string addr = to_string(s.peer_address);
-  using K = bgp::LastError::Kind;
-  const auto& e = s.last_error;
-  if (s.peer_speaker.empty())
-    return "nobody has address " + addr + ": connection attempts get no answer";
-  auto peer_id = net.find_speaker(s.peer_speaker);
-  if (!peer_id) return s.peer_speaker + " runs no BGP";
-  const SpeakerConfig& peer = net.speaker_config(*peer_id);
-  if ((e.kind == K::Sent || e.kind == K::Received) && e.code == bgp::notif::kBadPeerAs) {
-    if (e.kind == K::Sent)
-      return "configured peer AS " + std::to_string(s.peer_as) + ", but " + s.peer_speaker + " is AS " +
-             std::to_string(peer.local_as);
-    auto remote = remote_end(net.sessions(*peer_id), self);
-    return s.peer_speaker + " is configured with peer AS " + (remote ? std::to_string(remote->peer_as) : "?") +
-           " for this speaker, which is AS " + std::to_string(self.local_as);
-  }
-  if ((e.kind == K::Sent || e.kind == K::Received) && e.code == bgp::notif::kBadBgpIdentifier)
-    return "both ends use BGP identifier " + bgp::format_router_id(self.router_id) + " (duplicate router id)";
-  if (e.kind == K::Sent && e.code == bgp::notif::kHoldTimerExpired)
-    return "nothing heard from " + s.peer_speaker + " within the hold time (the peer or the path is down)";
-  if (!net.speaker_running(*peer_id)) return s.peer_speaker + "'s BGP process is not running";
-  auto remote = remote_end(net.sessions(*peer_id), self);
-  if (!remote) return s.peer_speaker + " has no session configured for this speaker's address (one-sided peering)";
-  if (s.passive && remote->passive) return "both ends are passive: neither connects";
-  if (s.passive) return "passive: waiting for " + s.peer_speaker + " to connect";
-  if (e.kind == K::Socket && e.socket == bgp::SocketError::Refused) return "connection refused";
-  if (s.state == bgp::State::Connect) return "connection attempts to " + addr + " get no answer (no path)";
-  if (s.state == bgp::State::Active) return "waiting for the connect delay before connecting to " + s.peer_speaker;
-  if (s.state == bgp::State::Idle) return "waiting for the error wait to end before restarting";
-  return "the session is being opened";
-}
-
 std::string cluster_status(const sim::Network& net, std::optional<sim::SpeakerId> only) {
   std::vector<Row> rows;
   for (sim::SpeakerId id = 0; id < net.speaker_count(); ++id) {
@@ -98,13 +54,13 @@ std::string cluster_status(const sim::Network& net, std::optional<sim::SpeakerId
     for (const auto& s : net.sessions(id)) {
       std::string remote_view = "-";
       if (auto peer = net.find_speaker(s.peer_speaker)) {
-        auto r = remote_end(net.sessions(*peer), net.speaker_config(id));
+        auto r = validators::remote_end(net.sessions(*peer), net.speaker_config(id));
         remote_view = r ? std::string(bgp::to_string(r->proto)) + " " + r->info() : "(no session)";
       }
       rows.push_back({s.speaker, s.protocol, to_string(s.peer_address),
                       s.peer_speaker.empty() ? "(nobody)" : s.peer_speaker, std::string(sim::to_string(s.type)),
                       std::string(bgp::to_string(s.proto)), clock(net, s.since), s.info(), remote_view,
-                      explain_session(net, s)});
+                      validators::explain_session(net, s)});
     }
   }
   return tabwriter_table({"SPEAKER", "PROTOCOL", "PEER ADDRESS", "PEER", "TYPE", "STATE", "SINCE", "INFO",
@@ -163,7 +119,7 @@ std::string simulate_summary(const sim::Network& net, const sim::RunResult& resu
       for (const auto& s : net.sessions(id))
         if (s.state != bgp::State::Established)
           o << "  " << s.speaker << " " << s.protocol << ": " << bgp::to_string(s.proto) << " " << s.info() << " — "
-            << explain_session(net, s) << "\n";
+            << validators::explain_session(net, s) << "\n";
   }
   return o.str();
 }

@@ -15,9 +15,6 @@ namespace peerlab::reports {
 // an IPv4 and an IPv6 section as the source document shows them.
 std::string node_status(const sim::Network& net, sim::SpeakerId node);
 
-// Why a session is not Established, in plain words ("" when it is).
-std::string explain_session(const sim::Network& net, const sim::SessionStatus& s);
-
 // Every session of the network (or of one speaker), one row per session end, with the other
 // end's view beside it.
 std::string cluster_status(const sim::Network& net, std::optional<sim::SpeakerId> only);

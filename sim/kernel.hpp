@@ -262,6 +262,8 @@ class Kernel {
   static constexpr std::uint32_t kPending = std::numeric_limits<std::uint32_t>::max();
   static constexpr std::uint32_t kCancelled = kPending - 1;
   static constexpr std::uint32_t kEndOfFreeList = kPending - 2;
+  // Heaps larger than this (320 KiB of events) no longer fit in a core's L2 cache.
+  static constexpr std::size_t kPrefetchAbove = std::size_t{1} << 13;
 
   struct Slot {
     std::uint32_t gen;
@@ -327,7 +329,7 @@ class Kernel {
       std::size_t m;
       Key m_key;
       if (c + 3 < n) {
-        if (4 * c + 16 < n) {
+        if (n > kPrefetchAbove && 4 * c + 16 < n) {
           // Large heaps miss the cache on every level: fetch all four grandchild groups while
           // this level is being compared.
           for (std::size_t g = 4 * c + 1; g < 4 * c + 17; g += 4) {

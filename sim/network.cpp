@@ -1037,6 +1037,7 @@ bool Network::set_segment_up(const std::string& name, bool up) {
 }
 
 std::size_t Network::speaker_count() const { return impl_->speakers.size(); }
+const Underlay& Network::underlay() const { return impl_->underlay; }
 
 std::optional<SpeakerId> Network::find_speaker(const std::string& name) const {
   auto it = impl_->by_name.find(name);

@@ -50,6 +50,7 @@
 namespace peerlab::sim {
 
 using SpeakerId = std::uint32_t;
+class Underlay;
 
 struct SimOptions {
   std::uint64_t seed = 1;
@@ -139,6 +140,8 @@ class Network {
 
   // Observations.
   std::size_t speaker_count() const;
+  // The underlay as it is now (with the faults in force).
+  const Underlay& underlay() const;
   std::optional<SpeakerId> find_speaker(const std::string& name) const;
   const SpeakerConfig& speaker_config(SpeakerId id) const;
   bool speaker_running(SpeakerId id) const;

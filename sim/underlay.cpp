@@ -118,8 +118,13 @@ const std::vector<UnderlayPath>& Underlay::routes_from(HostId from) const {
     if (!usable(e.a_is_segment, e.a) || !usable(e.b_is_segment, e.b)) continue;
     auto va = vertex(e.a_is_segment, e.a), vb = vertex(e.b_is_segment, e.b);
     auto may_send = [&](bool seg, std::uint32_t idx) { return seg || hosts_[idx].router || idx == from; };
-    if (may_send(e.a_is_segment, e.a)) boost::add_edge(va, vb, EdgeProps{e.latency, i}, g);
-    if (may_send(e.b_is_segment, e.b)) boost::add_edge(vb, va, EdgeProps{e.latency, i}, g);
+    // Entering a segment costs its latency, whether from a host or over a link, so a path costs
+    // the same in both directions.
+    auto entry = [&](bool seg, std::uint32_t idx) -> Time { return seg ? segments_[idx].latency : 0; };
+    if (may_send(e.a_is_segment, e.a))
+      boost::add_edge(va, vb, EdgeProps{e.latency + entry(e.b_is_segment, e.b), i}, g);
+    if (may_send(e.b_is_segment, e.b))
+      boost::add_edge(vb, va, EdgeProps{e.latency + entry(e.a_is_segment, e.a), i}, g);
   }
   std::vector<Time> dist(nv, std::numeric_limits<Time>::max());
   std::vector<std::size_t> pred(nv);

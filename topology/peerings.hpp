@@ -4,8 +4,8 @@
 // For a Calico node (v3 template semantics unless noted):
 // - local AS: the node's asNumber, else the cluster default;
 // - Mesh_<ip>: one per other BGP node with an address of the same family while the mesh is on;
-//   "self" is recognised by address; the mesh is one-way: the side whose address compares
-//   greater *as a string* (as the template's `gt` does) is passive;
+//   "self" is recognised by address; the mesh is one-way: a node is passive towards a peer whose
+//   address compares greater *as a string* (the template's `gt`), so the greater side connects;
 // - Global_<ip>: every global peer (v1 global bgpPeer, v3 BGPPeer with neither node nor
 //   nodeSelector), skipping the node's own address;
 // - Node_<ip>: the node's own node-scope peers, v3 peers whose nodeSelector matches the node, and

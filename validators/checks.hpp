@@ -1,0 +1,93 @@
+// Checks on the simulated network: the verdict of `peerlab check` beyond static lint.
+//
+// - Sessions (S): every configured session Established after convergence, or why not.
+// - Reachability (R): a data-plane walk, not just "a route exists". From every Calico node to every
+//   workload block, follow each hop's best route (longest prefix match) and resolve its next hop
+//   through the underlay: a next hop on a shared segment is the next hop host; one that is not
+//   goes to the first router on the underlay path (the node's gateway, as `gateway recursive`
+//   resolves through the kernel's routes), which routes by its own table. The walk ends delivered
+//   at the block's owner, or in a blackhole (no route), a loop (a hop seen twice), or an
+//   unreachable next hop (no path in the underlay).
+// - Scale (K): sessions per node and in total, routes per speaker, update messages and time to
+//   converge, against limits.
+// - Convergence (V): did it converge, and when.
+// - Failures (F): the session and reachability checks again with every single (or pair of) route
+//   reflector, ToR, spine or link failed; names the failures that break reachability.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/network.hpp"
+#include "topology/model.hpp"
+#include "validators/finding.hpp"
+
+namespace peerlab::validators {
+
+// ---- reachability ----------------------------------------------------------------------------
+
+enum class WalkResult : std::uint8_t { Delivered, Blackhole, Loop, UnreachableNextHop, SourceDown };
+std::string_view to_string(WalkResult r);  // "delivered", "blackhole", "loop", "unreachable next hop", "source down"
+
+struct Walk {
+  std::string from;         // source node
+  std::string to;           // the node owning the block
+  Prefix block;
+  WalkResult result = WalkResult::Delivered;
+  std::vector<std::string> path;  // speakers visited, in order
+  std::string detail;             // where and why it failed
+};
+
+struct ReachabilityMatrix {
+  std::size_t pairs = 0;
+  std::size_t delivered = 0;
+  std::vector<Walk> failures;  // every failing walk
+};
+
+// Walks from every running Calico node to every block originated by another Calico node.
+ReachabilityMatrix reachability(const Topology& topology, const sim::Network& net);
+
+// ---- the check -------------------------------------------------------------------------------
+
+struct ScaleLimits {
+  std::size_t max_sessions_per_node = 100;     // Calico: full mesh up to ~100 nodes
+  std::size_t max_routes_per_router = 128000;  // Calico: "reasonable upper limit today of 128,000"
+  std::size_t max_routes_per_node = 128000;
+  std::int64_t max_convergence_ms = 60'000;
+};
+
+struct CheckOptions {
+  std::uint64_t seed = 1;
+  int blocks_per_node = 1;
+  int failures = 0;  // 0, 1 or 2 elements failed at a time
+  ScaleLimits limits;
+  std::size_t max_listed = 20;  // failing pairs listed per finding; the rest are counted
+};
+
+struct CheckSummary {
+  std::size_t speakers = 0, sessions = 0, established = 0;
+  std::size_t pairs = 0, delivered = 0;
+  std::optional<std::int64_t> converged_ms;
+  std::string outcome;
+  std::size_t failure_cases = 0;
+};
+
+struct CheckResult {
+  std::vector<Finding> findings;
+  CheckSummary summary;
+};
+
+// Simulates `t` to convergence and runs the S, R, K and V checks (and F with options.failures).
+CheckResult check_simulated(const Topology& t, const CheckOptions& options);
+
+// The catalogue entries of the simulation checks, for docs and reports.
+struct CheckRule {
+  std::string code, title;
+  FindingSeverity severity;
+  std::string explanation, fix;
+};
+const std::vector<CheckRule>& check_rules();
+
+}  // namespace peerlab::validators
