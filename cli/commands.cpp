@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/check_command.hpp"
 #include "cli/demo.hpp"
 #include "cli/sim_commands.hpp"
 #include "topology/resources.hpp"
@@ -61,6 +62,8 @@ int run_main(int argc, char** argv) {
 
   SimArgs sim_args;
   register_sim_commands(app, sim_args);
+  CheckArgs check_args;
+  register_check_command(app, check_args);
 
   try {
     app.parse(argc, argv);
@@ -70,6 +73,7 @@ int run_main(int argc, char** argv) {
   if (*validate_cmd) return cmd_validate(files);
   if (*demo_cmd) return run_demo(demo_opts, std::cout, std::cerr);
   if (int rc = run_sim_command(app, sim_args); rc >= 0) return rc;
+  if (int rc = run_check_command(app, check_args); rc >= 0) return rc;
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "topology/selector.hpp"
 
@@ -50,17 +51,16 @@ struct Builder {
 
   AsNumber as_of(const Node& n) const { return n.as_number.value_or(t.config.effective_as()); }
 
-  bool has_neighbor(const SpeakerConfig& s, const IpAddr& a) const {
-    return std::any_of(s.neighbors.begin(), s.neighbors.end(),
-                       [&](const NeighborConfig& n) { return n.peer_address == a; });
-  }
+  // Addresses each node already has a session to (the first peering to an address wins, as in
+  // confd's passes); a set per speaker keeps derivation linear in the number of sessions.
+  std::vector<std::unordered_set<IpAddr, IpAddrHash>> peered;
 
   // Adds a Calico node's session to `peer` unless one to that address exists or it is itself.
   void add_node_session(std::size_t si, PeerType type, const IpAddr& peer, AsNumber peer_as,
                         std::optional<std::uint32_t> peer_cluster, int allow_local_as, bool keep_next_hop) {
     const Node& self = *nodes[si];
     SpeakerConfig& s = speakers[si];
-    if (owns(self, peer) || has_neighbor(s, peer)) return;
+    if (owns(self, peer) || peered[si].count(peer)) return;
     auto source = address_of(self, peer.family);
     if (!source) return;  // no address of that family: BIRD (bird6) is not configured for it
     NeighborConfig n;
@@ -79,6 +79,7 @@ struct Builder {
       n.rr_client = true;
       n.rr_cluster_id = self.route_reflector_cluster_id;
     }
+    peered[si].insert(peer);
     s.neighbors.push_back(std::move(n));
   }
 
@@ -143,7 +144,7 @@ std::vector<Prefix> default_pools() {
 }
 
 std::vector<SpeakerConfig> derive_speakers(const Topology& t, const DeriveOptions& opts) {
-  Builder b{t, t.timers.resolve(), {}, {}, {}};
+  Builder b{t, t.timers.resolve(), {}, {}, {}, {}};
   for (const auto& n : t.nodes) {
     if (!n.has_bgp || (!n.ipv4_address && !n.ipv6_address)) continue;
     SpeakerConfig s;
@@ -158,6 +159,7 @@ std::vector<SpeakerConfig> derive_speakers(const Topology& t, const DeriveOption
     b.speakers.push_back(std::move(s));
   }
   const std::size_t nn = b.nodes.size();
+  b.peered.resize(nn);
 
   // Global peer addresses, for the node-vs-global dedup.
   std::set<IpAddr> global_ips;

@@ -568,6 +568,7 @@ void parse_v3_pool(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) 
 void parse_v3_bgp_configuration(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
   BgpConfiguration c;
   c.loc = ctx.loc(doc);
+  c.values.loc = c.loc;
   c.name = read_v3_name(ctx, doc, "BGPConfiguration");
   MapReader spec(ctx, doc["spec"], "BGPConfiguration spec",
                  {"logSeverityScreen", "nodeToNodeMeshEnabled", "asNumber", "listenPort", "serviceClusterIPs",

@@ -352,11 +352,12 @@ CheckResult check_simulated(const Topology& t, const CheckOptions& o) {
     std::size_t nodes = 0;
     for (sim::SpeakerId id = 0; id < net->speaker_count(); ++id)
       nodes += net->speaker_config(id).kind == SpeakerKind::CalicoNode;
-    Finding f = make("K100", std::to_string(s.speakers) + " speakers (" + std::to_string(nodes) + " nodes), " +
-                                 std::to_string(s.sessions / 2) + " sessions, at most " +
-                                 std::to_string(max_sessions) + " per node; at most " +
-                                 std::to_string(max_node_routes) + " routes per node; " + std::to_string(c.updates) +
-                                 " UPDATE messages");
+    auto n = [](std::size_t v, const char* word) {
+      return std::to_string(v) + " " + word + (v == 1 ? "" : "s");
+    };
+    Finding f = make("K100", n(s.speakers, "speaker") + " (" + n(nodes, "node") + "), " + n(s.sessions / 2, "session") +
+                                 ", at most " + std::to_string(max_sessions) + " per node; at most " +
+                                 n(max_node_routes, "route") + " per node; " + n(c.updates, "UPDATE message"));
     f.evidence.push_back("session ends: " + std::to_string(s.sessions) + ", established: " +
                          std::to_string(s.established));
     f.evidence.push_back("best routes over all speakers: " + std::to_string(total_routes));

@@ -667,7 +667,7 @@ TEST(Rng, JitterStaysWithinBoundsAndReachesBothEnds) {
   EXPECT_TRUE(high);
   EXPECT_EQ(r.jitter(0, 3, 4), 0);
   EXPECT_EQ(r.jitter(1000, 1, 1), 1000);
-  EXPECT_EQ(r.jitter(1000, 0, 1) <= 1000, true);
+  EXPECT_LE(r.jitter(1000, 0, 1), 1000);
   // The lower bound is rounded toward zero: 7 * 3 / 4 = 5.
   for (int i = 0; i < 1000; ++i) ASSERT_GE(r.jitter(7, 3, 4), 5);
   // No overflow near the top of the range.
