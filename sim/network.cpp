@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <ostream>
 #include <unordered_map>
 
@@ -70,6 +71,7 @@ struct Network::Impl {
     std::optional<Time> established_at;
     bgp::NegotiatedTimers negotiated;
     bool gr_negotiated = false;
+    bool has_stale = false;  // routes kept by graceful restart wait for End-of-RIB or the timer
     EventHandle connect_timer, hold_timer, keepalive_timer, error_wait_timer, gr_timer;
     std::uint32_t conn = kNone;          // the connection the session runs on
     std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
@@ -94,6 +96,12 @@ struct Network::Impl {
     bgp::LocRib loc;
     bgp::AdjRibOut out;
     std::vector<std::uint32_t> slots;  // by PeerIndex
+    std::unordered_multimap<IpAddr, std::uint32_t, IpAddrHash> slot_by_peer;  // peer address -> slot
+    std::vector<bgp::PeerIndex> reflect_targets;  // eBGP peers and RR clients (see route_changed)
+    // Prefixes whose best route may go to every peer (local, eBGP- or client-learned); entries
+    // are checked against the Loc-RIB when used, so a prefix may linger after it stops qualifying.
+    std::vector<bgp::PrefixId> broadcast;
+    std::vector<bool> in_broadcast;
     std::vector<bgp::PeerFacts> facts;  // by PeerIndex
     bgp::PeerFacts self;
     std::vector<std::vector<bgp::OutChange>> pending_out;  // by PeerIndex, flushed after each event
@@ -109,6 +117,8 @@ struct Network::Impl {
   bgp::AttrTable attrs;
   bgp::PrefixTable prefixes;
   std::vector<Speaker> speakers;
+  std::vector<SpeakerId> dirty_speakers;  // speakers with UPDATEs to flush after this event
+  std::vector<SpeakerId> speaker_of_host;  // HostId -> speaker, kNone when none
   std::vector<Slot> slots;
   std::vector<Connection> conns;
   std::vector<bgp::Message> messages;
@@ -129,6 +139,7 @@ struct Network::Impl {
   Impl(const Topology& t, std::vector<SpeakerConfig> cfgs, SimOptions o) : opts(o), underlay(t) {
     speakers.reserve(cfgs.size());
     for (auto& c : cfgs) add_speaker(std::move(c));
+    map_hosts();
     recompute_settle_window();
     for (SpeakerId s = 0; s < speakers.size(); ++s) start(s);
     flush_all();
@@ -148,6 +159,12 @@ struct Network::Impl {
     kernel.cancel(check);
     Time window = not_established > 0 ? settle_window : 0;
     check = kernel.schedule(std::max(kernel.now(), last_change + window), kConvergenceCheck, 0);
+  }
+
+  void map_hosts() {
+    speaker_of_host.assign(underlay.host_count(), kNone);
+    for (SpeakerId s = 0; s < speakers.size(); ++s)
+      if (speakers[s].host != kNoHost) speaker_of_host[speakers[s].host] = s;
   }
 
   void recompute_settle_window() {
@@ -202,8 +219,11 @@ struct Network::Impl {
     for (char c : s.cfg.name + "/" + n.protocol_name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
     slot.rng = Rng::stream(opts.seed, h);
     std::uint32_t id = static_cast<std::uint32_t>(slots.size());
+    const bool reflect_target = !slot.params.ibgp || slot.params.rr_client;
     slots.push_back(std::move(slot));
     s.slots.push_back(id);
+    s.slot_by_peer.emplace(n.peer_address, id);
+    if (reflect_target) s.reflect_targets.push_back(slots[id].index);
     s.facts.push_back(bgp::peer_facts(slots[id].params, n.peer_address, 0));
     s.pending_out.emplace_back();
     ++not_established;
@@ -276,6 +296,8 @@ struct Network::Impl {
     s.loc.for_each([&](bgp::PrefixId p, const bgp::Best&) { all.push_back(p); });
     s.in = bgp::AdjRibIn();
     s.loc = bgp::LocRib();
+    s.broadcast.clear();
+    s.in_broadcast.clear();
     s.out = bgp::AdjRibOut();
     for (auto& po : s.pending_out) po.clear();
     s.dirty.clear();
@@ -339,7 +361,7 @@ struct Network::Impl {
         break;
       }
       case Action::RetainStaleRoutes:
-        sp.in.mark_stale(sl.index);
+        sl.has_stale = sp.in.mark_stale(sl.index) > 0;
         sp.out.clear_peer(sl.index);
         sp.pending_out[sl.index].clear();
         kernel.cancel(sl.gr_timer);
@@ -463,12 +485,15 @@ struct Network::Impl {
   // new dynamic session from a neighbour range; kNone when it has neither.
   std::uint32_t find_acceptor(SpeakerId sid, const IpAddr& from, const IpAddr& to) {
     Speaker& sp = speakers[sid];
-    for (std::uint32_t id : sp.slots) {
-      const Slot& sl = slots[id];
-      if (sl.alive && sl.cfg.peer_address == from && (sl.params.local_address == to || sl.dynamic)) return id;
+    auto [lo, hi] = sp.slot_by_peer.equal_range(from);
+    std::uint32_t fallback = kNone;
+    for (auto it = lo; it != hi; ++it) {
+      const Slot& sl = slots[it->second];
+      if (!sl.alive) continue;
+      if (sl.params.local_address == to || sl.dynamic) return it->second;
+      if (fallback == kNone || it->second < fallback) fallback = it->second;
     }
-    for (std::uint32_t id : sp.slots)
-      if (slots[id].alive && slots[id].cfg.peer_address == from) return id;
+    if (fallback != kNone) return fallback;
     for (const auto& r : sp.cfg.neighbor_ranges) {
       if (!r.range.contains(from)) continue;
       NeighborConfig n = r.templ;
@@ -493,18 +518,18 @@ struct Network::Impl {
     Connection& cn = conns[c];
     if (!cn.open) return;
     HostId to = cn.host[1];
-    auto it = std::find_if(speakers.begin(), speakers.end(), [&](const Speaker& s) { return s.host == to; });
     if (!underlay.host_up(to) || !underlay.reachable(cn.host[0], to)) return;  // lost on the way
+    SpeakerId owner = to < speaker_of_host.size() ? speaker_of_host[to] : kNone;
     auto reply = [&](EventKind k) {
       ++in_flight;
       kernel.schedule_in(cn.latency, k, c);
     };
-    if (it == speakers.end() || !it->running) {
+    if (owner == kNone || !speakers[owner].running) {
       cn.open = false;
       reply(kRstArrive);  // nothing listens on port 179: refused
       return;
     }
-    SpeakerId sid = static_cast<SpeakerId>(it - speakers.begin());
+    SpeakerId sid = owner;
     std::uint32_t q = find_acceptor(sid, cn.addr[0], cn.addr[1]);
     bool accept = q != kNone;
     if (accept) {
@@ -715,6 +740,8 @@ struct Network::Impl {
     Speaker& sp = speakers[sl.speaker];
     if (u.end_of_rib()) {
       // The peer has re-sent everything after a restart: what is still stale is gone.
+      if (!sl.has_stale) return;
+      sl.has_stale = false;
       std::vector<bgp::PrefixId> affected;
       sp.in.flush_stale(sl.index, affected);
       kernel.cancel(sl.gr_timer);
@@ -743,6 +770,26 @@ struct Network::Impl {
     observations.add((static_cast<std::uint64_t>(sid) << 32) | pid);
     observations.add((static_cast<std::uint64_t>(ch.new_best.peer) << 32) | ch.new_best.attrs);
     note_change();
+    // iBGP split horizon (RFC 4271 §9.1.1, RFC 4456 §6): a route learnt from an iBGP peer that is
+    // not our client goes only to eBGP peers and clients. When neither the old nor the new best is
+    // such a route, every peer may be affected; otherwise only those targets are, which keeps a
+    // full mesh linear per route instead of quadratic.
+    auto ibgp_nonclient = [&](const bgp::Best& b) {
+      if (!b.has_route() || b.peer == bgp::kLocalPeer) return false;
+      const auto& f = sp.facts[b.peer];
+      return !f.ebgp && !f.rr_client;
+    };
+    const bool restricted = (ibgp_nonclient(ch.old_best) || !ch.old_best.has_route()) &&
+                            (ibgp_nonclient(ch.new_best) || !ch.new_best.has_route());
+    if (ch.new_best.has_route() && !ibgp_nonclient(ch.new_best)) {
+      if (sp.in_broadcast.size() <= pid) sp.in_broadcast.resize(pid + 1, false);
+      if (!sp.in_broadcast[pid]) sp.in_broadcast[pid] = true, sp.broadcast.push_back(pid);
+    }
+    if (restricted) {
+      for (bgp::PeerIndex to : sp.reflect_targets)
+        if (slots[sp.slots[to]].state == State::Established) export_to(sid, to, pid, ch.new_best);
+      return;
+    }
     for (std::uint32_t id : sp.slots)
       if (slots[id].state == State::Established) export_to(sid, slots[id].index, pid, ch.new_best);
   }
@@ -758,6 +805,7 @@ struct Network::Impl {
     }
     auto oc = sp.out.advertise(to, pid, out);
     if (!oc) return;
+    if (sp.dirty.empty()) dirty_speakers.push_back(sid);
     if (sp.pending_out[to].empty()) sp.dirty.push_back(to);
     sp.pending_out[to].push_back(*oc);
   }
@@ -765,10 +813,22 @@ struct Network::Impl {
   void export_all(std::uint32_t id) {
     Slot& sl = slots[id];
     Speaker& sp = speakers[sl.speaker];
+    // To an iBGP peer that is not our client, routes learnt from other such peers never go
+    // (split horizon): skip them here rather than in export_route, which matters in a full mesh.
+    const bool split = sl.params.ibgp && !sl.params.rr_client;
+    auto exportable = [&](const bgp::Best& b) {
+      return b.has_route() && (b.peer == bgp::kLocalPeer || sp.facts[b.peer].ebgp || sp.facts[b.peer].rr_client);
+    };
     std::vector<std::pair<bgp::PrefixId, bgp::Best>> all;
-    sp.loc.for_each([&](bgp::PrefixId p, const bgp::Best& b) { all.emplace_back(p, b); });
+    if (split) {
+      for (bgp::PrefixId p : sp.broadcast)
+        if (const bgp::Best b = sp.loc.best(p); exportable(b)) all.emplace_back(p, b);
+      std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    } else {
+      sp.loc.for_each([&](bgp::PrefixId p, const bgp::Best& b) { all.emplace_back(p, b); });
+    }
     for (const auto& [p, b] : all) export_to(sl.speaker, sl.index, p, b);
-    flush_speaker(sl.speaker);
+    if (!sp.dirty.empty()) flush_speaker(sl.speaker);
     send(id, bgp::Update{});  // End-of-RIB (RFC 4724 §2)
   }
 
@@ -785,7 +845,11 @@ struct Network::Impl {
   }
 
   void flush_all() {
-    for (SpeakerId s = 0; s < speakers.size(); ++s)
+    // Flushing sends UPDATEs, which never makes another speaker dirty (messages are delivered
+    // later), so one pass suffices.
+    std::vector<SpeakerId> todo;
+    todo.swap(dirty_speakers);
+    for (SpeakerId s : todo)
       if (!speakers[s].dirty.empty()) flush_speaker(s);
   }
 
@@ -817,6 +881,7 @@ struct Network::Impl {
         fire(e.target, bgp::Event::GracefulRestartTimer_Expires);
         if (slots[e.target].state != State::Established) {
           Slot& sl = slots[e.target];
+          sl.has_stale = false;
           std::vector<bgp::PrefixId> affected;
           speakers[sl.speaker].in.flush_stale(sl.index, affected);
           for (auto p : affected) route_changed(sl.speaker, p);
@@ -893,10 +958,12 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
   for (const auto& g : im.segments_down) im.underlay.set_segment_up(g, false);
   for (const auto& l : im.links_down) im.underlay.set_link_up(l, false);
   for (auto& sp : im.speakers) sp.host = im.underlay.host_by_name(sp.cfg.name);
+  im.map_hosts();
   for (const auto& cfg : configs) {
     auto it = im.by_name.find(cfg.name);
     if (it == im.by_name.end()) {
       im.add_speaker(cfg);
+      im.map_hosts();
       im.start(static_cast<SpeakerId>(im.speakers.size() - 1));
       continue;
     }
