@@ -12,7 +12,9 @@ namespace peerlab::reports {
 
 namespace {
 
-std::string clock(const sim::Network& net, sim::Time t) { return sim::format_clock(t, net.epoch_of_day()); }
+std::string clock(const sim::Network& net, sim::Time t) {
+  return sim::format_clock(t, net.epoch_of_day());
+}
 
 // Docker's "Up 13 minutes" wording for the simulated uptime.
 std::string uptime(sim::Time t) {
@@ -54,33 +56,34 @@ std::string cluster_status(const sim::Network& net, std::optional<sim::SpeakerId
     for (const auto& s : net.sessions(id)) {
       std::string remote_view = "-";
       if (auto peer = net.find_speaker(s.peer_speaker)) {
-        auto r = validators::remote_end(net.sessions(*peer), net.speaker_config(id));
+        const auto r_sessions = net.sessions(*peer);  // keep alive: remote_end points into it
+        auto r = validators::remote_end(r_sessions, net.speaker_config(id));
         remote_view = r ? std::string(bgp::to_string(r->proto)) + " " + r->info() : "(no session)";
       }
       rows.push_back({s.speaker, s.protocol, to_string(s.peer_address),
-                      s.peer_speaker.empty() ? "(nobody)" : s.peer_speaker, std::string(sim::to_string(s.type)),
-                      std::string(bgp::to_string(s.proto)), clock(net, s.since), s.info(), remote_view,
-                      validators::explain_session(net, s)});
+                      s.peer_speaker.empty() ? "(nobody)" : s.peer_speaker,
+                      std::string(sim::to_string(s.type)), std::string(bgp::to_string(s.proto)),
+                      clock(net, s.since), s.info(), remote_view, validators::explain_session(net, s)});
     }
   }
-  return tabwriter_table({"SPEAKER", "PROTOCOL", "PEER ADDRESS", "PEER", "TYPE", "STATE", "SINCE", "INFO",
-                          "PEER'S VIEW", "WHY"},
-                         rows);
+  return tabwriter_table(
+      {"SPEAKER", "PROTOCOL", "PEER ADDRESS", "PEER", "TYPE", "STATE", "SINCE", "INFO", "PEER'S VIEW", "WHY"},
+      rows);
 }
 
-std::string routes_table(const sim::Network& net, sim::SpeakerId speaker, const std::optional<Prefix>& prefix) {
+std::string routes_table(const sim::Network& net, sim::SpeakerId speaker,
+                         const std::optional<Prefix>& prefix) {
   std::vector<Row> rows;
   for (const auto& r : net.routes(speaker)) {
     if (prefix && !(r.prefix == prefix->masked() || prefix->contains(r.prefix))) continue;
     std::string cluster;
     for (auto c : r.attrs.cluster_list) cluster += (cluster.empty() ? "" : " ") + bgp::format_router_id(c);
-    rows.push_back({to_string(r.prefix), r.best ? "*" : "",
-                    r.local ? "(local)" : to_string(r.attrs.next_hop),
+    rows.push_back({to_string(r.prefix), r.best ? "*" : "", r.local ? "(local)" : to_string(r.attrs.next_hop),
                     r.attrs.as_path.empty() ? "(empty)" : bgp::format_as_path(r.attrs.as_path),
                     std::string(1, bgp::origin_code(r.attrs.origin)),
                     std::to_string(r.attrs.local_pref.value_or(bgp::kDefaultLocalPref)),
-                    r.attrs.originator_id ? bgp::format_router_id(*r.attrs.originator_id) : "",
-                    cluster, r.local ? "(originated)" : r.protocol + (r.stale ? " (stale)" : ""),
+                    r.attrs.originator_id ? bgp::format_router_id(*r.attrs.originator_id) : "", cluster,
+                    r.local ? "(originated)" : r.protocol + (r.stale ? " (stale)" : ""),
                     r.best ? std::string(bgp::to_string(r.rule)) : ""});
   }
   return tabwriter_table({"PREFIX", "BEST", "NEXT HOP", "AS PATH", "ORIGIN", "LOCAL PREF", "ORIGINATOR",
@@ -106,10 +109,13 @@ std::string simulate_summary(const sim::Network& net, const sim::RunResult& resu
       }
     }
   o << "speakers: " << net.speaker_count() << ", session ends: " << total << ", established: " << up << "\n";
-  if (first) o << "sessions came up between " << sim::format_time(*first) << " and " << sim::format_time(*last) << "\n";
+  if (first)
+    o << "sessions came up between " << sim::format_time(*first) << " and " << sim::format_time(*last)
+      << "\n";
   const auto& c = net.counters();
-  o << "messages: " << (c.opens + c.updates + c.keepalives + c.notifications) << " (open " << c.opens << ", update "
-    << c.updates << ", keepalive " << c.keepalives << ", notification " << c.notifications << ")\n";
+  o << "messages: " << (c.opens + c.updates + c.keepalives + c.notifications) << " (open " << c.opens
+    << ", update " << c.updates << ", keepalive " << c.keepalives << ", notification " << c.notifications
+    << ")\n";
   o << "prefixes announced: " << c.prefixes_announced << ", withdrawn: " << c.prefixes_withdrawn
     << ", best-path changes: " << c.best_changes << "\n";
   o << "events: " << c.events << ", fingerprint: " << std::hex << net.fingerprint() << std::dec << "\n";
@@ -118,8 +124,8 @@ std::string simulate_summary(const sim::Network& net, const sim::RunResult& resu
     for (sim::SpeakerId id = 0; id < net.speaker_count(); ++id)
       for (const auto& s : net.sessions(id))
         if (s.state != bgp::State::Established)
-          o << "  " << s.speaker << " " << s.protocol << ": " << bgp::to_string(s.proto) << " " << s.info() << " — "
-            << validators::explain_session(net, s) << "\n";
+          o << "  " << s.speaker << " " << s.protocol << ": " << bgp::to_string(s.proto) << " " << s.info()
+            << " — " << validators::explain_session(net, s) << "\n";
   }
   return o.str();
 }
