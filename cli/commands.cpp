@@ -6,6 +6,8 @@
 
 #include "cli/check_command.hpp"
 #include "cli/demo.hpp"
+#include "cli/generate_command.hpp"
+#include "cli/render_command.hpp"
 #include "cli/sim_commands.hpp"
 #include "topology/resources.hpp"
 #include "topology/validate.hpp"
@@ -52,16 +54,23 @@ int run_main(int argc, char** argv) {
   app.add_subcommand("ctl", "Run a calicoctl command against the datastore (same as the calicoctl alias)");
 
   std::vector<std::string> files;
-  auto* validate_cmd = app.add_subcommand("validate", "Load peerlab files, report every problem with its position");
-  validate_cmd->add_option("files", files, "peerlab YAML files (Calico v1/v3 resources and peerlab/v1 fabric); - reads stdin")
+  auto* validate_cmd =
+      app.add_subcommand("validate", "Load peerlab files, report every problem with its position");
+  validate_cmd
+      ->add_option("files", files,
+                   "peerlab YAML files (Calico v1/v3 resources and peerlab/v1 fabric); - reads stdin")
       ->required();
 
   DemoOptions demo_opts;
   auto* demo_cmd = app.add_subcommand("demo", "Walk through the calicoctl BGP examples on a bundled cluster");
-  demo_cmd->add_option("--datastore", demo_opts.datastore, "where to keep the walkthrough's datastore (default: a temporary file)");
+  demo_cmd->add_option("--datastore", demo_opts.datastore,
+                       "where to keep the walkthrough's datastore (default: a temporary file)");
 
   SimArgs sim_args;
   register_sim_commands(app, sim_args);
+  register_generate_commands(app);
+  RenderArgs render_args;
+  register_render_command(app, render_args);
   CheckArgs check_args;
   register_check_command(app, check_args);
 
@@ -73,6 +82,8 @@ int run_main(int argc, char** argv) {
   if (*validate_cmd) return cmd_validate(files);
   if (*demo_cmd) return run_demo(demo_opts, std::cout, std::cerr);
   if (int rc = run_sim_command(app, sim_args); rc >= 0) return rc;
+  if (int rc = run_generate_command(app); rc >= 0) return rc;
+  if (int rc = run_render_command(app, render_args); rc >= 0) return rc;
   if (int rc = run_check_command(app, check_args); rc >= 0) return rc;
   return 0;
 }

@@ -9,10 +9,11 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
+#include "topology/generators.hpp"
 #include "topology/resources.hpp"
 
 namespace peerlab {
@@ -89,7 +90,8 @@ class MapReader {
   YAML::Node require(std::string_view key, std::string_view hint = {}) {
     auto n = get(key);
     if (valid() && (!n.IsDefined() || n.IsNull()))
-      ctx_.error(node_, "E103", what_ + " is missing required field '" + std::string(key) + "'", std::string(hint));
+      ctx_.error(node_, "E103", what_ + " is missing required field '" + std::string(key) + "'",
+                 std::string(hint));
     return n;
   }
 
@@ -97,8 +99,9 @@ class MapReader {
     auto n = required ? require(key, hint) : get(key);
     if (!n.IsDefined() || n.IsNull()) return std::nullopt;
     if (!n.IsScalar()) {
-      ctx_.error(n, "E105", "field '" + std::string(key) + "' of " + what_ + " must be a single value, found " +
-                               describe(n));
+      ctx_.error(
+          n, "E105",
+          "field '" + std::string(key) + "' of " + what_ + " must be a single value, found " + describe(n));
       return std::nullopt;
     }
     return n.Scalar();
@@ -112,8 +115,9 @@ class MapReader {
       if (v == "true") return true;
       if (v == "false") return false;
     }
-    ctx_.error(n, "E105", "field '" + std::string(key) + "' of " + what_ + " must be true or false, found " +
-                             describe(n));
+    ctx_.error(
+        n, "E105",
+        "field '" + std::string(key) + "' of " + what_ + " must be true or false, found " + describe(n));
     return std::nullopt;
   }
 
@@ -163,13 +167,15 @@ std::optional<AsNumber> parse_as_text(std::string_view s) {
 }
 
 constexpr const char* kAsHint =
-    "an AS number is a whole number from 1 to 4294967295 (or asdot 'a.b'); private ranges are 64512-65534 and "
+    "an AS number is a whole number from 1 to 4294967295 (or asdot 'a.b'); private ranges are 64512-65534 "
+    "and "
     "4200000000-4294967294";
 
 std::optional<AsNumber> read_as(Ctx& ctx, const YAML::Node& n, std::string_view field) {
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
   if (!n.IsScalar()) {
-    ctx.error(n, "E105", "field '" + std::string(field) + "' must be an AS number, found " + describe(n), kAsHint);
+    ctx.error(n, "E105", "field '" + std::string(field) + "' must be an AS number, found " + describe(n),
+              kAsHint);
     return std::nullopt;
   }
   auto v = parse_as_text(n.Scalar());
@@ -177,7 +183,8 @@ std::optional<AsNumber> read_as(Ctx& ctx, const YAML::Node& n, std::string_view 
     ctx.error(n, "E203", "invalid AS number '" + n.Scalar() + "'", kAsHint);
     return std::nullopt;
   }
-  if (*v == 0) ctx.warning(n, "W203", "AS number 0 is reserved (RFC 7607) and cannot be used in a session", kAsHint);
+  if (*v == 0)
+    ctx.warning(n, "W203", "AS number 0 is reserved (RFC 7607) and cannot be used in a session", kAsHint);
   return v;
 }
 
@@ -190,7 +197,8 @@ std::optional<IpAddr> read_ip(Ctx& ctx, const YAML::Node& n, std::string_view fi
   auto a = parse_ip(n.Scalar());
   if (!a) {
     std::string hint = "write an IPv4 address like 192.20.30.40 or an IPv6 address like aa:bb::ff";
-    if (n.Scalar().find('/') != std::string::npos) hint = "'" + std::string(field) + "' takes an address without a prefix length";
+    if (n.Scalar().find('/') != std::string::npos)
+      hint = "'" + std::string(field) + "' takes an address without a prefix length";
     ctx.error(n, "E201", "invalid IP address '" + n.Scalar() + "' in '" + std::string(field) + "'", hint);
   }
   return a;
@@ -218,10 +226,10 @@ std::optional<std::uint32_t> read_cluster_id(Ctx& ctx, const YAML::Node& n, std:
   if (!a || a->family != Family::V4) {
     const bool router_id = field == "routerID";
     ctx.error(n, "E204",
-              std::string(router_id ? "invalid router id " : "invalid route reflector cluster id ") + describe(n) +
-                  " in '" + std::string(field) + "'",
-              std::string(router_id ? "a router id" : "a cluster id") + " is written like an IPv4 address, e.g. " +
-                  (router_id ? "10.0.0.1" : "224.0.0.1"));
+              std::string(router_id ? "invalid router id " : "invalid route reflector cluster id ") +
+                  describe(n) + " in '" + std::string(field) + "'",
+              std::string(router_id ? "a router id" : "a cluster id") +
+                  " is written like an IPv4 address, e.g. " + (router_id ? "10.0.0.1" : "224.0.0.1"));
     return std::nullopt;
   }
   return a->v4_value();
@@ -234,11 +242,16 @@ std::optional<Micros> parse_duration_text(std::string_view s) {
   std::string num(s.substr(0, i));
   std::string unit(s.substr(i));
   double scale = 0;
-  if (unit == "us") scale = 1;
-  else if (unit == "ms") scale = 1e3;
-  else if (unit == "s") scale = 1e6;
-  else if (unit == "m" || unit == "min") scale = 60e6;
-  else return std::nullopt;
+  if (unit == "us")
+    scale = 1;
+  else if (unit == "ms")
+    scale = 1e3;
+  else if (unit == "s")
+    scale = 1e6;
+  else if (unit == "m" || unit == "min")
+    scale = 60e6;
+  else
+    return std::nullopt;
   // Parse integer and fraction separately so "0.1s" is exactly 100000us.
   auto dot = num.find('.');
   std::int64_t whole = 0, frac = 0, frac_scale = 1;
@@ -318,8 +331,10 @@ void parse_v1_bgp_peer(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& o
     auto scope_node = meta.get("scope");
     if (auto scope = meta.str("scope", true, "set scope to global or node")) {
       auto s = lower(*scope);
-      if (s == "global") p.scope = PeerScope::Global;
-      else if (s == "node") p.scope = PeerScope::Node;
+      if (s == "global")
+        p.scope = PeerScope::Global;
+      else if (s == "node")
+        p.scope = PeerScope::Node;
       else {
         ctx.error(scope_node, "E204", "Unrecognized scope '" + *scope + "', must be one of: global, node");
         ok = false;
@@ -330,8 +345,8 @@ void parse_v1_bgp_peer(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& o
     auto host = meta.str("hostname");
     auto node = meta.str("node");
     if (host && node && *host != *node) {
-      ctx.error(meta.get("node"), "E306", "bgpPeer names its node twice, as hostname '" + *host + "' and node '" +
-                                              *node + "'",
+      ctx.error(meta.get("node"), "E306",
+                "bgpPeer names its node twice, as hostname '" + *host + "' and node '" + *node + "'",
                 "'hostname' (alpha) and 'node' (v1.0) are two spellings of one field: keep one");
       ok = false;
     }
@@ -356,7 +371,8 @@ void parse_v1_bgp_peer(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& o
     MapReader spec(ctx, doc["spec"], "bgpPeer spec", {"asNumber"});
     if (!doc["spec"].IsDefined())
       ctx.error(doc, "E103", "bgpPeer is missing required field 'spec'", "a bgpPeer needs spec.asNumber");
-    p.as_number = read_as(ctx, spec.require("asNumber", "the peer's AS number, e.g. asNumber: 64567"), "asNumber");
+    p.as_number =
+        read_as(ctx, spec.require("asNumber", "the peer's AS number, e.g. asNumber: 64567"), "asNumber");
     if (!p.as_number) ok = false;
   }
   if (ok) out.emplace_back(std::move(p));
@@ -378,7 +394,8 @@ void read_node_bgp(Ctx& ctx, const YAML::Node& bgp, Node& n, bool v3) {
   if (n.ipv6_address && n.ipv6_address->addr.family != Family::V6)
     ctx.error(r.get("ipv6Address"), "E201", "ipv6Address holds an IPv4 address", "move it to ipv4Address");
   if (v3) {
-    n.route_reflector_cluster_id = read_cluster_id(ctx, r.get("routeReflectorClusterID"), "routeReflectorClusterID");
+    n.route_reflector_cluster_id =
+        read_cluster_id(ctx, r.get("routeReflectorClusterID"), "routeReflectorClusterID");
     (void)r.get("ipv4IPIPTunnelAddr");
   }
 }
@@ -412,9 +429,12 @@ void read_v1_ipip(Ctx& ctx, const YAML::Node& n, IpPool& pool) {
   IpipMode mode = IpipMode::Always;
   if (auto m = r.str("mode")) {
     auto v = lower(*m);
-    if (v == "always") mode = IpipMode::Always;
-    else if (v == "cross-subnet") mode = IpipMode::CrossSubnet;
-    else ctx.error(r.get("mode"), "E204", "invalid IPIP mode '" + *m + "'", "use always or cross-subnet");
+    if (v == "always")
+      mode = IpipMode::Always;
+    else if (v == "cross-subnet")
+      mode = IpipMode::CrossSubnet;
+    else
+      ctx.error(r.get("mode"), "E204", "invalid IPIP mode '" + *m + "'", "use always or cross-subnet");
   }
   pool.ipip = enabled ? mode : IpipMode::Off;
 }
@@ -430,8 +450,10 @@ void parse_v1_pool(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) 
     auto cn = meta.require("cidr", "the pool's range, e.g. cidr: 192.168.0.0/16");
     pool.cidr_loc = ctx.loc(cn);
     auto c = read_prefix(ctx, cn, "cidr", false);
-    if (c) pool.cidr = *c;
-    else ok = false;
+    if (c)
+      pool.cidr = *c;
+    else
+      ok = false;
   }
   {
     MapReader spec(ctx, doc["spec"], "ipPool spec", {"ipip", "nat-outgoing", "disabled"});
@@ -447,7 +469,8 @@ void parse_v1_pool(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) 
 std::string read_v3_name(Ctx& ctx, const YAML::Node& doc, std::string_view kind) {
   MapReader meta(ctx, doc["metadata"], std::string(kind) + " metadata",
                  {"name", "labels", "annotations", "uid", "resourceVersion", "creationTimestamp"});
-  if (!doc["metadata"].IsDefined()) ctx.error(doc, "E103", std::string(kind) + " is missing required field 'metadata'");
+  if (!doc["metadata"].IsDefined())
+    ctx.error(doc, "E103", std::string(kind) + " is missing required field 'metadata'");
   (void)meta.get("labels");
   (void)meta.get("annotations");
   (void)meta.get("uid");
@@ -507,8 +530,9 @@ void parse_v3_bgp_peer(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& o
   }
   p.as_number = read_as(ctx, spec.get("asNumber"), "asNumber");
   p.keep_original_next_hop = spec.boolean("keepOriginalNextHop").value_or(false);
-  p.num_allowed_local_as = read_small_int(ctx, spec.get("numAllowedLocalASNumbers"), "numAllowedLocalASNumbers", 0, 10)
-                               .value_or(0);
+  p.num_allowed_local_as =
+      read_small_int(ctx, spec.get("numAllowedLocalASNumbers"), "numAllowedLocalASNumbers", 0, 10)
+          .value_or(0);
   (void)spec.get("sourceAddress");
   (void)spec.get("maxRestartTime");
   (void)spec.get("password");
@@ -518,18 +542,21 @@ void parse_v3_bgp_peer(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& o
     ok = false;
   }
   if (!p.peer_selector.empty() && (p.peer_ip || p.as_number)) {
-    ctx.error(spec.get("peerSelector"), "E306", "BGPPeer sets 'peerSelector' together with 'peerIP' or 'asNumber'",
+    ctx.error(spec.get("peerSelector"), "E306",
+              "BGPPeer sets 'peerSelector' together with 'peerIP' or 'asNumber'",
               "a peerSelector takes the peers' addresses and AS numbers from the selected nodes");
     ok = false;
   }
   if (p.peer_selector.empty() && ok) {
     if (!p.peer_ip) {
-      ctx.error(spec.node().IsDefined() ? spec.node() : doc, "E103", "BGPPeer spec is missing required field 'peerIP'",
+      ctx.error(spec.node().IsDefined() ? spec.node() : doc, "E103",
+                "BGPPeer spec is missing required field 'peerIP'",
                 "set peerIP and asNumber, or peerSelector");
       ok = false;
     }
     if (auto asn = spec.get("asNumber"); !p.as_number && (!asn.IsDefined() || asn.IsNull())) {
-      ctx.error(spec.node().IsDefined() ? spec.node() : doc, "E103", "BGPPeer spec is missing required field 'asNumber'",
+      ctx.error(spec.node().IsDefined() ? spec.node() : doc, "E103",
+                "BGPPeer spec is missing required field 'asNumber'",
                 "set peerIP and asNumber, or peerSelector");
       ok = false;
     }
@@ -549,10 +576,15 @@ void parse_v3_pool(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) 
   auto c = read_prefix(ctx, cn, "cidr", false);
   if (auto m = spec.str("ipipMode")) {
     auto v = lower(*m);
-    if (v == "always") pool.ipip = IpipMode::Always;
-    else if (v == "crosssubnet") pool.ipip = IpipMode::CrossSubnet;
-    else if (v == "never") pool.ipip = IpipMode::Off;
-    else ctx.error(spec.get("ipipMode"), "E204", "invalid ipipMode '" + *m + "'", "use Always, CrossSubnet or Never");
+    if (v == "always")
+      pool.ipip = IpipMode::Always;
+    else if (v == "crosssubnet")
+      pool.ipip = IpipMode::CrossSubnet;
+    else if (v == "never")
+      pool.ipip = IpipMode::Off;
+    else
+      ctx.error(spec.get("ipipMode"), "E204", "invalid ipipMode '" + *m + "'",
+                "use Always, CrossSubnet or Never");
   }
   (void)spec.get("vxlanMode");
   (void)spec.get("blockSize");
@@ -575,23 +607,32 @@ void parse_v3_bgp_configuration(Ctx& ctx, const YAML::Node& doc, std::vector<Res
                   "serviceExternalIPs", "serviceLoadBalancerIPs", "communities", "prefixAdvertisements"});
   bool is_default = c.name == "default";
   if (!is_default && c.name.rfind("node.", 0) != 0 && !c.name.empty())
-    ctx.error(doc["metadata"]["name"], "E204", "BGPConfiguration name '" + c.name + "' is neither 'default' nor 'node.<name>'",
+    ctx.error(doc["metadata"]["name"], "E204",
+              "BGPConfiguration name '" + c.name + "' is neither 'default' nor 'node.<name>'",
               "cluster settings go in 'default'; per-node settings in 'node.<node name>'");
   if (auto lvl = spec.str("logSeverityScreen")) {
-    if (is_default) c.values.log_level = lower(*lvl);
-    else if (c.name.size() > 5) c.values.node_log_level[c.name.substr(5)] = lower(*lvl);
+    if (is_default)
+      c.values.log_level = lower(*lvl);
+    else if (c.name.size() > 5)
+      c.values.node_log_level[c.name.substr(5)] = lower(*lvl);
   }
   if (auto mesh = spec.boolean("nodeToNodeMeshEnabled")) {
-    if (is_default) c.values.node_to_node_mesh = *mesh;
-    else ctx.error(spec.get("nodeToNodeMeshEnabled"), "E306", "nodeToNodeMeshEnabled is only valid on the global 'default' BGPConfiguration");
+    if (is_default)
+      c.values.node_to_node_mesh = *mesh;
+    else
+      ctx.error(spec.get("nodeToNodeMeshEnabled"), "E306",
+                "nodeToNodeMeshEnabled is only valid on the global 'default' BGPConfiguration");
   }
   if (auto as = read_as(ctx, spec.get("asNumber"), "asNumber")) {
-    if (is_default) c.values.as_number = *as;
-    else ctx.error(spec.get("asNumber"), "E306", "asNumber is only valid on the global 'default' BGPConfiguration",
-                   "set a node's AS in its Node resource (spec.bgp.asNumber)");
+    if (is_default)
+      c.values.as_number = *as;
+    else
+      ctx.error(spec.get("asNumber"), "E306",
+                "asNumber is only valid on the global 'default' BGPConfiguration",
+                "set a node's AS in its Node resource (spec.bgp.asNumber)");
   }
-  for (auto k : {"listenPort", "serviceClusterIPs", "serviceExternalIPs", "serviceLoadBalancerIPs", "communities",
-                 "prefixAdvertisements"})
+  for (auto k : {"listenPort", "serviceClusterIPs", "serviceExternalIPs", "serviceLoadBalancerIPs",
+                 "communities", "prefixAdvertisements"})
     (void)spec.get(k);
   if (!c.name.empty()) out.emplace_back(std::move(c));
 }
@@ -600,7 +641,8 @@ void parse_v3_bgp_configuration(Ctx& ctx, const YAML::Node& doc, std::vector<Res
 
 std::string read_plain_name(Ctx& ctx, const YAML::Node& doc, std::string_view kind) {
   MapReader meta(ctx, doc["metadata"], std::string(kind) + " metadata", {"name"});
-  if (!doc["metadata"].IsDefined()) ctx.error(doc, "E103", std::string(kind) + " is missing required field 'metadata'");
+  if (!doc["metadata"].IsDefined())
+    ctx.error(doc, "E103", std::string(kind) + " is missing required field 'metadata'");
   return meta.str("name", true).value_or("");
 }
 
@@ -629,11 +671,13 @@ void parse_segment(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) 
   s.loc = ctx.loc(doc);
   s.name = read_plain_name(ctx, doc, "Segment");
   if (!doc["spec"].IsDefined() || doc["spec"].IsNull())
-    ctx.error(doc, "E103", "Segment is missing required field 'spec'", "see docs/topology-format.md for its fields");
+    ctx.error(doc, "E103", "Segment is missing required field 'spec'",
+              "see docs/topology-format.md for its fields");
   MapReader spec(ctx, doc["spec"], "Segment spec", {"cidr", "cidrs", "latency"});
   if (auto c = read_prefix(ctx, spec.get("cidr"), "cidr", false)) s.cidrs.push_back(*c);
   if (auto cs = spec.get("cidrs"); cs.IsDefined()) {
-    if (!cs.IsSequence()) ctx.error(cs, "E105", "'cidrs' must be a list of CIDRs, found " + describe(cs));
+    if (!cs.IsSequence())
+      ctx.error(cs, "E105", "'cidrs' must be a list of CIDRs, found " + describe(cs));
     else
       for (const auto& item : cs)
         if (auto c = read_prefix(ctx, item, "cidrs", false)) s.cidrs.push_back(*c);
@@ -656,23 +700,32 @@ void parse_router(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
   rt.loc = ctx.loc(doc);
   rt.name = read_plain_name(ctx, doc, "Router");
   if (!doc["spec"].IsDefined() || doc["spec"].IsNull())
-    ctx.error(doc, "E103", "Router is missing required field 'spec'", "see docs/topology-format.md for its fields");
+    ctx.error(doc, "E103", "Router is missing required field 'spec'",
+              "see docs/topology-format.md for its fields");
   MapReader spec(ctx, doc["spec"], "Router spec",
                  {"role", "asNumber", "routerID", "addresses", "routeReflectorClusterID", "neighbors",
                   "neighborRanges", "allowLocalAS", "originate", "rack"});
   if (auto role = spec.str("role")) {
     auto v = lower(*role);
-    if (v == "router") rt.role = RouterRole::Router;
-    else if (v == "tor") rt.role = RouterRole::Tor;
-    else if (v == "spine") rt.role = RouterRole::Spine;
-    else if (v == "border") rt.role = RouterRole::Border;
-    else if (v == "routereflector") rt.role = RouterRole::RouteReflector;
-    else ctx.error(spec.get("role"), "E204", "invalid router role '" + *role + "'",
-                   "use one of: router, tor, spine, border, routeReflector");
+    if (v == "router")
+      rt.role = RouterRole::Router;
+    else if (v == "tor")
+      rt.role = RouterRole::Tor;
+    else if (v == "spine")
+      rt.role = RouterRole::Spine;
+    else if (v == "border")
+      rt.role = RouterRole::Border;
+    else if (v == "routereflector")
+      rt.role = RouterRole::RouteReflector;
+    else
+      ctx.error(spec.get("role"), "E204", "invalid router role '" + *role + "'",
+                "use one of: router, tor, spine, border, routeReflector");
   }
-  if (auto as = read_as(ctx, spec.require("asNumber", "the router's own AS number"), "asNumber")) rt.as_number = *as;
+  if (auto as = read_as(ctx, spec.require("asNumber", "the router's own AS number"), "asNumber"))
+    rt.as_number = *as;
   if (auto id = read_cluster_id(ctx, spec.get("routerID"), "routerID")) rt.router_id = *id;
-  rt.route_reflector_cluster_id = read_cluster_id(ctx, spec.get("routeReflectorClusterID"), "routeReflectorClusterID");
+  rt.route_reflector_cluster_id =
+      read_cluster_id(ctx, spec.get("routeReflectorClusterID"), "routeReflectorClusterID");
   rt.allow_local_as = read_small_int(ctx, spec.get("allowLocalAS"), "allowLocalAS", 0, 10).value_or(0);
   if (auto rack = spec.str("rack")) rt.rack = *rack;
   auto read_prefix_list = [&](const char* field, std::vector<Prefix>& dst, bool allow_bare) {
@@ -691,7 +744,8 @@ void parse_router(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
               "give the router an address and subnet, e.g. addresses: [10.0.0.254/24]");
   read_prefix_list("originate", rt.originate, false);
   if (auto ns = spec.get("neighbors"); ns.IsDefined() && !ns.IsNull()) {
-    if (!ns.IsSequence()) ctx.error(ns, "E105", "'neighbors' must be a list, found " + describe(ns));
+    if (!ns.IsSequence())
+      ctx.error(ns, "E105", "'neighbors' must be a list, found " + describe(ns));
     else
       for (const auto& item : ns) {
         RouterNeighbor n;
@@ -712,7 +766,8 @@ void parse_router(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
       }
   }
   if (auto ns = spec.get("neighborRanges"); ns.IsDefined() && !ns.IsNull()) {
-    if (!ns.IsSequence()) ctx.error(ns, "E105", "'neighborRanges' must be a list, found " + describe(ns));
+    if (!ns.IsSequence())
+      ctx.error(ns, "E105", "'neighborRanges' must be a list, found " + describe(ns));
     else
       for (const auto& item : ns) {
         RouterNeighborRange n;
@@ -736,7 +791,8 @@ void parse_link(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
   l.loc = ctx.loc(doc);
   l.name = read_plain_name(ctx, doc, "Link");
   if (!doc["spec"].IsDefined() || doc["spec"].IsNull())
-    ctx.error(doc, "E103", "Link is missing required field 'spec'", "see docs/topology-format.md for its fields");
+    ctx.error(doc, "E103", "Link is missing required field 'spec'",
+              "see docs/topology-format.md for its fields");
   MapReader spec(ctx, doc["spec"], "Link spec", {"a", "b", "latency"});
   l.a = spec.str("a", true, "the name of a router or segment at one end").value_or("");
   l.b = spec.str("b", true, "the name of a router or segment at the other end").value_or("");
@@ -753,20 +809,23 @@ void parse_timers(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
     (void)meta.get("name");
   }
   MapReader spec(ctx, doc["spec"], "BGPTimers spec",
-                 {"profile", "holdTime", "keepaliveTime", "connectDelayTime", "connectRetryTime", "errorWaitMin",
-                  "errorWaitMax", "gracefulRestart", "gracefulRestartTime"});
+                 {"profile", "holdTime", "keepaliveTime", "connectDelayTime", "connectRetryTime",
+                  "errorWaitMin", "errorWaitMax", "gracefulRestart", "gracefulRestartTime"});
   if (auto p = spec.str("profile")) {
     auto v = lower(*p);
-    if (v == "bird" || v == "calico") t.profile = v;
-    else ctx.error(spec.get("profile"), "E204", "invalid timer profile '" + *p + "'",
-                   "use bird (BIRD 2 defaults) or calico (calico/node v3 template)");
+    if (v == "bird" || v == "calico")
+      t.profile = v;
+    else
+      ctx.error(spec.get("profile"), "E204", "invalid timer profile '" + *p + "'",
+                "use bird (BIRD 2 defaults) or calico (calico/node v3 template)");
   }
   auto ms = [&](const char* field) -> std::optional<Millis> {
     auto d = read_duration(ctx, spec.get(field), field);
     if (!d) return std::nullopt;
     if (*d % 1000 != 0) {
       // BGP timers tick in milliseconds; truncating silently could turn 250us into 0 ("hold/3").
-      ctx.error(spec.get(field), "E209", "timer '" + std::string(field) + "' must be a whole number of milliseconds",
+      ctx.error(spec.get(field), "E209",
+                "timer '" + std::string(field) + "' must be a whole number of milliseconds",
                 "write it in ms or s, e.g. 250ms or 3s");
       return std::nullopt;
     }
@@ -801,9 +860,15 @@ const std::vector<KindAliases>& v1_kinds() {
   return k;
 }
 
-const std::vector<std::string_view> kOtherCalicoKinds = {"policy", "profile", "hostendpoint", "workloadendpoint",
-                                                         "networkpolicy", "globalnetworkpolicy", "felixconfiguration",
-                                                         "clusterinformation", "kubecontrollersconfiguration"};
+const std::vector<std::string_view> kOtherCalicoKinds = {"policy",
+                                                         "profile",
+                                                         "hostendpoint",
+                                                         "workloadendpoint",
+                                                         "networkpolicy",
+                                                         "globalnetworkpolicy",
+                                                         "felixconfiguration",
+                                                         "clusterinformation",
+                                                         "kubecontrollersconfiguration"};
 
 void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out, int depth);
 
@@ -814,7 +879,8 @@ void parse_list(Ctx& ctx, const YAML::Node& items, std::vector<Resource>& out, i
 void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out, int depth) {
   if (!doc.IsDefined() || doc.IsNull()) return;
   if (depth > 4) {
-    ctx.error(doc, "E102", "resource lists are nested too deeply", "a list may hold resources, not further lists");
+    ctx.error(doc, "E102", "resource lists are nested too deeply",
+              "a list may hold resources, not further lists");
     return;
   }
   if (doc.IsSequence()) {
@@ -847,7 +913,8 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
     if (std::find(envelope.begin(), envelope.end(), key) == envelope.end()) {
       auto close = closest_match(key, envelope);
       ctx.error(it->first, "E104", "unknown field '" + key + "' in " + kind,
-                close.empty() ? "a resource has apiVersion, kind, metadata and spec" : "did you mean '" + close + "'?");
+                close.empty() ? "a resource has apiVersion, kind, metadata and spec"
+                              : "did you mean '" + close + "'?");
     }
   }
   if (k == "list" || (k.size() > 4 && k.ends_with("list"))) {
@@ -863,9 +930,12 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
     for (const auto& kv : v1_kinds()) {
       if (std::find(kv.aliases.begin(), kv.aliases.end(), k) == kv.aliases.end()) continue;
       std::string c = kv.canonical;
-      if (c == "node") parse_node(ctx, doc, false, out);
-      else if (c == "bgpPeer") parse_v1_bgp_peer(ctx, doc, out);
-      else parse_v1_pool(ctx, doc, out);
+      if (c == "node")
+        parse_node(ctx, doc, false, out);
+      else if (c == "bgpPeer")
+        parse_v1_bgp_peer(ctx, doc, out);
+      else
+        parse_v1_pool(ctx, doc, out);
       return;
     }
   } else if (api == "projectcalico.org/v3") {
@@ -874,6 +944,7 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
     if (k == "ippool") return parse_v3_pool(ctx, doc, out);
     if (k == "bgpconfiguration") return parse_v3_bgp_configuration(ctx, doc, out);
   } else if (api == "peerlab/v1") {
+    if (is_generator_kind(k)) return expand_generator_document(doc, ctx.file, ctx.diags, out);
     if (k == "segment") return parse_segment(ctx, doc, out);
     if (k == "router") return parse_router(ctx, doc, out);
     if (k == "link") return parse_link(ctx, doc, out);
@@ -885,9 +956,13 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
     return;
   }
   std::vector<std::string_view> known;
-  if (api == "v1") known = {"node", "bgpPeer", "ipPool", "pool"};
-  else if (api == "peerlab/v1") known = {"Segment", "Router", "Link", "BGPTimers", "ClusterConfig"};
-  else known = {"BGPPeer", "Node", "IPPool", "BGPConfiguration"};
+  if (api == "v1")
+    known = {"node", "bgpPeer", "ipPool", "pool"};
+  else if (api == "peerlab/v1")
+    known = {"Segment",  "Router",          "Link",      "BGPTimers",         "ClusterConfig",
+             "FullMesh", "RouteReflectors", "AsPerRack", "AsPerComputeServer"};
+  else
+    known = {"BGPPeer", "Node", "IPPool", "BGPConfiguration"};
   std::string hint;
   if (std::find(kOtherCalicoKinds.begin(), kOtherCalicoKinds.end(), k) != kOtherCalicoKinds.end())
     hint = "'" + kind + "' is a Calico resource that does not affect BGP; peerlab does not model it";
@@ -940,7 +1015,9 @@ ParsedFile parse_file(const std::string& path) {
   return parse_resources(text, path == "-" ? "<stdin>" : path);
 }
 
-std::optional<Micros> parse_duration(std::string_view text) { return parse_duration_text(text); }
+std::optional<Micros> parse_duration(std::string_view text) {
+  return parse_duration_text(text);
+}
 
 std::string resolve_kind_alias(std::string_view kind) {
   auto k = lower(kind);

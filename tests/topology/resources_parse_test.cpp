@@ -1243,7 +1243,8 @@ TEST(ParseResources, RejectsAV1KindUnderTheFabricApiVersion) {
   ASSERT_FALSE(f.diagnostics.items().empty());
   EXPECT_EQ(format(f.diagnostics.items()[0]),
             "t.yaml:2:7: error[E106]: Unknown resource type (bgpPeer) and/or version (peerlab/v1)\n"
-            "  hint: kinds for apiVersion peerlab/v1: Segment, Router, Link, BGPTimers, ClusterConfig");
+            "  hint: kinds for apiVersion peerlab/v1: Segment, Router, Link, BGPTimers, ClusterConfig, FullMesh, "
+            "RouteReflectors, AsPerRack, AsPerComputeServer");
 }
 
 TEST(ParseResources, ReportsAnUnknownApiVersion) {
