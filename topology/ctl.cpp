@@ -5,24 +5,12 @@
 #include <cctype>
 #include <set>
 
+#include "topology/util.hpp"
 #include "topology/validate.hpp"
 
 namespace peerlab {
 
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string join(const std::vector<std::string>& args) {
   std::string out;
@@ -31,7 +19,8 @@ std::string join(const std::vector<std::string>& args) {
 }
 
 CtlUsageError usage(const std::vector<std::string>& args, std::string detail) {
-  return {"Invalid option: 'calicoctl " + join(args) + "'. Use flag '--help' to read about a specific subcommand.",
+  return {"Invalid option: 'calicoctl " + join(args) +
+              "'. Use flag '--help' to read about a specific subcommand.",
           std::move(detail)};
 }
 
@@ -69,29 +58,41 @@ std::variant<CtlCommand, CtlUsageError> parse_ctl_args(const std::vector<std::st
       return true;
     };
     static const std::set<std::string> flags = {"--skip-exists", "--skip-not-exists", "-s", "-h", "--help"};
-    static const std::set<std::string> valued = {"-f",       "--filename", "--scope",  "-n",         "--hostname",
-                                                 "--node",   "-o",         "--output", "--component", "--raw",
-                                                 "--config", "-c",         "--datastore", "-l",       "--log-level"};
+    static const std::set<std::string> valued = {
+        "-f",          "--filename", "--scope",  "-n", "--hostname",  "--node", "-o",         "--output",
+        "--component", "--raw",      "--config", "-c", "--datastore", "-l",     "--log-level"};
     if (flags.count(opt)) {
       if (has_value) return usage(args, "option " + opt + " takes no value");
       seen.insert(opt);
-      if (opt == "--skip-exists") cmd.skip_exists = true;
-      else if (opt == "--skip-not-exists" || opt == "-s") cmd.skip_not_exists = true;
-      else help = true;
+      if (opt == "--skip-exists")
+        cmd.skip_exists = true;
+      else if (opt == "--skip-not-exists" || opt == "-s")
+        cmd.skip_not_exists = true;
+      else
+        help = true;
       continue;
     }
     if (!valued.count(opt)) return usage(args, "unknown option " + opt);
     if (!take_value()) return usage(args, "option " + opt + " needs a value");
     seen.insert(opt);
-    if (opt == "-f" || opt == "--filename") cmd.filename = value;
-    else if (opt == "--scope") cmd.scope = value;
-    else if (opt == "-n" || opt == "--hostname") cmd.node = value;
-    else if (opt == "--node") cmd.node = value, cmd.node_flag_v1 = true;
-    else if (opt == "-o" || opt == "--output") cmd.output = value;
-    else if (opt == "--component") cmd.component = value;
-    else if (opt == "--raw") cmd.raw = value;
-    else if (opt == "--config" || opt == "-c") cmd.config_file = value;
-    else if (opt == "--datastore") cmd.datastore = value;
+    if (opt == "-f" || opt == "--filename")
+      cmd.filename = value;
+    else if (opt == "--scope")
+      cmd.scope = value;
+    else if (opt == "-n" || opt == "--hostname")
+      cmd.node = value;
+    else if (opt == "--node")
+      cmd.node = value, cmd.node_flag_v1 = true;
+    else if (opt == "-o" || opt == "--output")
+      cmd.output = value;
+    else if (opt == "--component")
+      cmd.component = value;
+    else if (opt == "--raw")
+      cmd.raw = value;
+    else if (opt == "--config" || opt == "-c")
+      cmd.config_file = value;
+    else if (opt == "--datastore")
+      cmd.datastore = value;
     // -l/--log-level: accepted for compatibility; peerlab's own logging is not levelled.
   }
   if (positional.empty()) {
@@ -100,7 +101,8 @@ std::variant<CtlCommand, CtlUsageError> parse_ctl_args(const std::vector<std::st
   }
   const std::string verb = positional[0];
   auto allow_only = [&](std::initializer_list<const char*> allowed) -> std::string {
-    static const std::set<std::string> global_opts = {"--config", "-c", "--datastore", "-l", "--log-level", "-h", "--help"};
+    static const std::set<std::string> global_opts = {"--config",    "-c", "--datastore", "-l",
+                                                      "--log-level", "-h", "--help"};
     for (const auto& o : seen) {
       if (global_opts.count(o)) continue;
       bool ok = false;
@@ -118,21 +120,25 @@ std::variant<CtlCommand, CtlUsageError> parse_ctl_args(const std::vector<std::st
     cmd.verb = verb == "create" ? CtlVerb::Create : verb == "apply" ? CtlVerb::Apply : CtlVerb::Replace;
     if (positional.size() != 1) return usage(args, "'" + verb + "' takes no arguments besides --filename");
     if (cmd.filename.empty()) return usage(args, "'" + verb + "' needs --filename=<FILENAME> (or -f -)");
-    auto bad = verb == "create" ? allow_only({"-f", "--filename", "--skip-exists"}) : allow_only({"-f", "--filename"});
+    auto bad = verb == "create" ? allow_only({"-f", "--filename", "--skip-exists"})
+                                : allow_only({"-f", "--filename"});
     if (!bad.empty()) return usage(args, bad);
     return cmd;
   }
   if (verb == "delete" || verb == "get") {
     cmd.verb = verb == "delete" ? CtlVerb::Delete : CtlVerb::Get;
-    auto bad = verb == "delete"
-                   ? allow_only({"-f", "--filename", "--scope", "-n", "--hostname", "--node", "--skip-not-exists", "-s"})
-                   : allow_only({"-f", "--filename", "--scope", "-n", "--hostname", "--node", "-o", "--output"});
+    auto bad =
+        verb == "delete"
+            ? allow_only(
+                  {"-f", "--filename", "--scope", "-n", "--hostname", "--node", "--skip-not-exists", "-s"})
+            : allow_only({"-f", "--filename", "--scope", "-n", "--hostname", "--node", "-o", "--output"});
     if (!bad.empty()) return usage(args, bad);
     if (!cmd.filename.empty()) {
       if (positional.size() != 1) return usage(args, "give either --filename or KIND [NAME], not both");
       return cmd;
     }
-    if (positional.size() < 2 || positional.size() > 3) return usage(args, "'" + verb + "' needs KIND [NAME] or --filename");
+    if (positional.size() < 2 || positional.size() > 3)
+      return usage(args, "'" + verb + "' needs KIND [NAME] or --filename");
     cmd.kind = positional[1];
     if (positional.size() == 3) cmd.name = positional[2];
     return cmd;
@@ -169,8 +175,9 @@ std::variant<CtlCommand, CtlUsageError> parse_ctl_args(const std::vector<std::st
     return cmd;
   }
   if (verb == "node") {
-    return usage(args, positional.size() < 2 ? "'node' needs a command; peerlab supports 'node status'"
-                                             : "'node " + positional[1] + "' is not supported; peerlab supports 'node status'");
+    return usage(args, positional.size() < 2
+                           ? "'node' needs a command; peerlab supports 'node status'"
+                           : "'node " + positional[1] + "' is not supported; peerlab supports 'node status'");
   }
   if (verb == "version") {
     cmd.verb = CtlVerb::Version;
@@ -192,9 +199,12 @@ std::variant<CtlCommand, CtlUsageError> parse_ctl_line(const std::string& line) 
   for (std::size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (quote) {
-      if (c == quote) quote = 0;
-      else if (c == '\\' && quote == '"' && i + 1 < line.size()) cur += line[++i];
-      else cur += c;
+      if (c == quote)
+        quote = 0;
+      else if (c == '\\' && quote == '"' && i + 1 < line.size())
+        cur += line[++i];
+      else
+        cur += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
       in_word = true;
@@ -211,8 +221,11 @@ std::variant<CtlCommand, CtlUsageError> parse_ctl_line(const std::string& line) 
   if (quote) return CtlUsageError{"Invalid option: '" + line + "'.", "unterminated quote"};
   if (in_word) words.push_back(cur);
   std::size_t skip = 0;
-  if (!words.empty() && (words[0] == "calicoctl" || words[0].ends_with("/calicoctl"))) skip = 1;
-  else if (words.size() >= 2 && (words[0] == "peerlab" || words[0].ends_with("/peerlab")) && words[1] == "ctl") skip = 2;
+  if (!words.empty() && (words[0] == "calicoctl" || words[0].ends_with("/calicoctl")))
+    skip = 1;
+  else if (words.size() >= 2 && (words[0] == "peerlab" || words[0].ends_with("/peerlab")) &&
+           words[1] == "ctl")
+    skip = 2;
   return parse_ctl_args(std::vector<std::string>(words.begin() + static_cast<long>(skip), words.end()));
 }
 
@@ -230,7 +243,8 @@ std::string resource_id(const Resource& r, V1Dialect dialect) {
                    ", ip=" + ip + ")";
           },
           [](const IpPool& p) {
-            return p.flavor == ApiFlavor::V3 ? "IPPool(name=" + p.name + ")" : "IPPool(cidr=" + to_string(p.cidr) + ")";
+            return p.flavor == ApiFlavor::V3 ? "IPPool(name=" + p.name + ")"
+                                             : "IPPool(cidr=" + to_string(p.cidr) + ")";
           },
           [](const BgpConfiguration& c) { return "BGPConfiguration(name=" + c.name + ")"; },
           [](const ClusterConfigResource&) { return std::string("ClusterConfig(name=default)"); },
@@ -280,14 +294,6 @@ const ClusterConfig& config_values(const Resource& r) {
   return std::get<ClusterConfigResource>(r).values;
 }
 
-void merge_into(ClusterConfig& into, const ClusterConfig& from) {
-  if (from.as_number) into.as_number = from.as_number;
-  if (from.node_to_node_mesh) into.node_to_node_mesh = from.node_to_node_mesh;
-  if (from.log_level) into.log_level = from.log_level;
-  if (from.ipip) into.ipip = from.ipip;
-  for (const auto& [k, v] : from.node_log_level) into.node_log_level[k] = v;
-}
-
 void unset_from(ClusterConfig& into, const ClusterConfig& from) {
   if (from.as_number) into.as_number.reset();
   if (from.node_to_node_mesh) into.node_to_node_mesh.reset();
@@ -330,15 +336,18 @@ CtlResult run_resource_verb(const CtlCommand& cmd, Topology& model, const Parsed
     auto it = std::find_if(list.begin(), list.end(), [&](const Resource& x) { return same_key(x, r); });
     if (is_config(r)) {
       // Configuration merges into the one cluster configuration rather than being keyed.
-      auto cit = std::find_if(list.begin(), list.end(),
-                              [](const Resource& x) { return std::holds_alternative<ClusterConfigResource>(x); });
+      auto cit = std::find_if(list.begin(), list.end(), [](const Resource& x) {
+        return std::holds_alternative<ClusterConfigResource>(x);
+      });
       if (cit == list.end()) {
         list.insert(list.begin(), ClusterConfigResource{});
         cit = list.begin();
       }
       auto& cfg = std::get<ClusterConfigResource>(*cit).values;
-      if (cmd.verb == CtlVerb::Delete) unset_from(cfg, config_values(r));
-      else merge_into(cfg, config_values(r));
+      if (cmd.verb == CtlVerb::Delete)
+        unset_from(cfg, config_values(r));
+      else
+        cfg.merge(config_values(r));
       ++res.handled;
       res.modified = true;
       continue;
@@ -357,12 +366,16 @@ CtlResult run_resource_verb(const CtlCommand& cmd, Topology& model, const Parsed
         }
         break;
       case CtlVerb::Replace:
-        if (!exists) res.error = "resource does not exist: " + resource_id(r, cmd.dialect());
-        else *it = r;
+        if (!exists)
+          res.error = "resource does not exist: " + resource_id(r, cmd.dialect());
+        else
+          *it = r;
         break;
       case CtlVerb::Apply:
-        if (exists) *it = r;
-        else list.push_back(r);
+        if (exists)
+          *it = r;
+        else
+          list.push_back(r);
         break;
       case CtlVerb::Delete:
         if (!exists) {
@@ -531,7 +544,8 @@ CtlResult run_delete_by_name(const CtlCommand& cmd, Topology& model) {
     p.scope = scope == "global" ? PeerScope::Global : PeerScope::Node;
     if (p.scope == PeerScope::Node) {
       if (!cmd.node) {
-        res.error = std::string("insufficient identifiers, missing '") + (cmd.node_flag_v1 ? "node" : "hostname") + "'";
+        res.error = std::string("insufficient identifiers, missing '") +
+                    (cmd.node_flag_v1 ? "node" : "hostname") + "'";
         res.exit_code = 1;
         return res;
       }
@@ -570,9 +584,9 @@ const std::vector<ConfigOption>& config_options() {
 }
 
 const ConfigOption* find_option(std::string_view name) {
-  auto n = lower(name);
+  auto n = ascii_lower(name);
   for (const auto& o : config_options())
-    if (lower(o.name) == n || lower(o.v1_name) == n) return &o;
+    if (ascii_lower(o.name) == n || ascii_lower(o.v1_name) == n) return &o;
   return nullptr;
 }
 
@@ -600,7 +614,8 @@ CtlResult run_config(const CtlCommand& cmd, Topology& model) {
     return fail("unrecognised scope '" + *cmd.scope + "', must be one of: global, node");
   if (cmd.component && *cmd.component != "bgp" && *cmd.component != "felix")
     return fail("unrecognised component '" + *cmd.component + "'");
-  if (cmd.raw && *cmd.raw != "bgp" && *cmd.raw != "felix") return fail("unrecognised component '" + *cmd.raw + "'");
+  if (cmd.raw && *cmd.raw != "bgp" && *cmd.raw != "felix")
+    return fail("unrecognised component '" + *cmd.raw + "'");
 
   if (cmd.verb == CtlVerb::ConfigView) {
     const ConfigOption* opt = nullptr;
@@ -620,10 +635,12 @@ CtlResult run_config(const CtlCommand& cmd, Topology& model) {
   if (!opt) return fail("unrecognised config name '" + cmd.config_name + "'");
   const std::string component = cmd.component.value_or(cmd.raw.value_or(opt->component));
   if (component != opt->component)
-    return fail("config name '" + std::string(opt->name) + "' is not valid for component '" + component + "'");
+    return fail("config name '" + std::string(opt->name) + "' is not valid for component '" + component +
+                "'");
   const bool node_scope = cmd.scope ? *cmd.scope == "node" : cmd.node.has_value();
   if (node_scope && !opt->node_scope)
-    return fail(cmd.node ? node_flag + " should not be specified" : "scope 'node' is not valid for " + std::string(opt->name));
+    return fail(cmd.node ? node_flag + " should not be specified"
+                         : "scope 'node' is not valid for " + std::string(opt->name));
   if (cmd.node && !node_scope) return fail(node_flag + " should not be specified");
   if (node_scope && !cmd.node && cmd.verb != CtlVerb::ConfigGet)
     return fail(node_flag + " is required when the scope is node");
@@ -631,13 +648,18 @@ CtlResult run_config(const CtlCommand& cmd, Topology& model) {
   const std::string name = opt->name;
 
   if (cmd.verb == CtlVerb::ConfigGet) {
-    if (name == "nodeToNodeMesh") res.config_value = c.effective_mesh() ? "on" : "off";
-    else if (name == "defaultNodeASNumber") res.config_value = std::to_string(c.effective_as());
-    else if (name == "ipip") res.config_value = c.ipip ? (*c.ipip ? "on" : "off") : (cmd.raw ? "(unset)" : "off");
+    if (name == "nodeToNodeMesh")
+      res.config_value = c.effective_mesh() ? "on" : "off";
+    else if (name == "defaultNodeASNumber")
+      res.config_value = std::to_string(c.effective_as());
+    else if (name == "ipip")
+      res.config_value = c.ipip ? (*c.ipip ? "on" : "off") : (cmd.raw ? "(unset)" : "off");
     else if (node_scope) {
       auto it = cmd.node ? c.node_log_level.find(*cmd.node) : c.node_log_level.end();
-      if (it != c.node_log_level.end()) res.config_value = it->second;
-      else res.config_value = cmd.raw ? "(unset)" : c.effective_log_level() + " (inherited from global)";
+      if (it != c.node_log_level.end())
+        res.config_value = it->second;
+      else
+        res.config_value = cmd.raw ? "(unset)" : c.effective_log_level() + " (inherited from global)";
     } else {
       res.config_value = c.log_level ? *c.log_level : (cmd.raw ? "(unset)" : kDefaultLogLevel);
     }
@@ -645,11 +667,16 @@ CtlResult run_config(const CtlCommand& cmd, Topology& model) {
   }
 
   if (cmd.verb == CtlVerb::ConfigUnset) {
-    if (name == "nodeToNodeMesh") c.node_to_node_mesh.reset();
-    else if (name == "defaultNodeASNumber") c.as_number.reset();
-    else if (name == "ipip") c.ipip.reset();
-    else if (node_scope) c.node_log_level.erase(*cmd.node);
-    else c.log_level.reset();
+    if (name == "nodeToNodeMesh")
+      c.node_to_node_mesh.reset();
+    else if (name == "defaultNodeASNumber")
+      c.as_number.reset();
+    else if (name == "ipip")
+      c.ipip.reset();
+    else if (node_scope)
+      c.node_log_level.erase(*cmd.node);
+    else
+      c.log_level.reset();
     res.modified = true;
     return res;
   }
@@ -657,7 +684,7 @@ CtlResult run_config(const CtlCommand& cmd, Topology& model) {
   // set
   const std::string v = cmd.config_value;
   if (name == "nodeToNodeMesh" || name == "ipip") {
-    auto lv = lower(v);
+    auto lv = ascii_lower(v);
     if (lv != "on" && lv != "off") return fail("invalid value '" + v + "'");
     (name == "ipip" ? c.ipip : c.node_to_node_mesh) = lv == "on";
   } else if (name == "defaultNodeASNumber") {
@@ -666,9 +693,12 @@ CtlResult run_config(const CtlCommand& cmd, Topology& model) {
     c.as_number = static_cast<AsNumber>(std::stoull(v));
   } else {
     static const std::set<std::string> bgp_levels = {"none", "debug", "info"};
-    if (!bgp_levels.count(lower(v))) return fail("invalid value '" + v + "'; logLevel for bgp is one of none, debug, info");
-    if (node_scope) c.node_log_level[*cmd.node] = lower(v);
-    else c.log_level = lower(v);
+    if (!bgp_levels.count(ascii_lower(v)))
+      return fail("invalid value '" + v + "'; logLevel for bgp is one of none, debug, info");
+    if (node_scope)
+      c.node_log_level[*cmd.node] = ascii_lower(v);
+    else
+      c.log_level = ascii_lower(v);
   }
   res.modified = true;
   return res;

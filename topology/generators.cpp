@@ -29,6 +29,7 @@
 #include <map>
 #include <optional>
 
+#include "topology/util.hpp"
 #include "topology/validate.hpp"
 
 namespace peerlab {
@@ -150,12 +151,6 @@ const std::vector<ModelDef>& models() {
   return defs;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Lower case without '-' and '_': "nodes-per-rack", "nodesPerRack" and "NodesPerRack" are one name.
 std::string canon(std::string_view s) {
   std::string out;
@@ -263,21 +258,21 @@ class Params {
 
   bool flag(const std::string& name) {
     const ParamDef& d = def(name);
-    const auto v = lower(text(d));
+    const auto v = ascii_lower(text(d));
     if (v == "true") return true;
     if (v == "false") return false;
     error(loc(name), "E105",
           (req_.cli ? "parameter '" + name + "' of " + req_.def->cli
                     : "field '" + name + "' of " + req_.def->kind + " spec") +
               " must be true or false, found " + quoted(text(d)));
-    return lower(d.default_value) == "true";
+    return ascii_lower(d.default_value) == "true";
   }
 
   std::string pick(const std::string& name) {
     const ParamDef& d = def(name);
-    const auto v = lower(text(d));
+    const auto v = ascii_lower(text(d));
     for (const auto& c : d.choices)
-      if (lower(c) == v) return c;
+      if (ascii_lower(c) == v) return c;
     std::string hint = "use one of: ";
     for (std::size_t i = 0; i < d.choices.size(); ++i) hint += (i ? ", " : "") + d.choices[i];
     error(loc(name), "E204", "invalid value " + quoted(text(d)) + " for '" + name + "'", hint);
@@ -1095,9 +1090,9 @@ std::string describe(const YAML::Node& n) {
 }  // namespace
 
 bool is_generator_kind(std::string_view kind) {
-  const auto k = lower(kind);
+  const auto k = ascii_lower(kind);
   for (const auto& m : models())
-    if (lower(m.kind) == k) return true;
+    if (ascii_lower(m.kind) == k) return true;
   return false;
 }
 

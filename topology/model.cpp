@@ -25,7 +25,8 @@ void canonical_sort(Topology& t) {
     // v1 peers first (global, then node), then v3 peers by name.
     auto key = [](const BgpPeer& p) {
       if (p.flavor == ApiFlavor::V3) return std::make_tuple(true, false, std::string(), IpAddr{}, p.name);
-      return std::make_tuple(false, p.scope == PeerScope::Node, p.node, p.peer_ip.value_or(IpAddr{}), std::string());
+      return std::make_tuple(false, p.scope == PeerScope::Node, p.node, p.peer_ip.value_or(IpAddr{}),
+                             std::string());
     };
     return key(a) < key(b);
   });
@@ -65,7 +66,9 @@ std::string_view to_string(IpipMode m) {
   return "off";
 }
 
-std::string format_cluster_id(std::uint32_t id) { return to_string(IpAddr::v4(id)); }
+std::string format_cluster_id(std::uint32_t id) {
+  return to_string(IpAddr::v4(id));
+}
 
 std::string format_duration(Micros us) {
   auto frac = [](Micros v, Micros unit, const char* suffix) {
@@ -81,6 +84,15 @@ std::string format_duration(Micros us) {
   if (us != 0 && us % 1000 != 0 && us < 1000) return std::to_string(us) + "us";
   if (us < 1'000'000) return us % 1000 == 0 ? std::to_string(us / 1000) + "ms" : frac(us, 1000, "ms");
   return frac(us, 1'000'000, "s");
+}
+
+void ClusterConfig::merge(const ClusterConfig& from) {
+  if (from.as_number) as_number = from.as_number;
+  if (from.node_to_node_mesh) node_to_node_mesh = from.node_to_node_mesh;
+  if (from.log_level) log_level = from.log_level;
+  if (from.ipip) ipip = from.ipip;
+  for (const auto& [k, v] : from.node_log_level) node_log_level[k] = v;
+  if (loc.line == 0) loc = from.loc;
 }
 
 TimerConfig TimerSettings::resolve() const {

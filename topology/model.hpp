@@ -45,10 +45,10 @@ enum class PeerScope : std::uint8_t { Global, Node };
 
 struct BgpPeer {
   PeerScope scope = PeerScope::Global;
-  std::string node;                    // scope node: the node it belongs to
-  std::optional<IpAddr> peer_ip;       // absent only for a v3 peer with a peerSelector
-  std::optional<std::uint16_t> port;   // v3 "IP:port"
-  std::optional<AsNumber> as_number;   // absent only with a peerSelector
+  std::string node;                   // scope node: the node it belongs to
+  std::optional<IpAddr> peer_ip;      // absent only for a v3 peer with a peerSelector
+  std::optional<std::uint16_t> port;  // v3 "IP:port"
+  std::optional<AsNumber> as_number;  // absent only with a peerSelector
   // v3 only
   std::string name;
   std::string node_selector;
@@ -86,7 +86,11 @@ struct ClusterConfig {
   bool effective_mesh() const { return node_to_node_mesh.value_or(true); }
   std::string effective_log_level() const { return log_level.value_or(kDefaultLogLevel); }
   bool effective_ipip() const { return ipip.value_or(false); }
-  bool empty() const { return !as_number && !node_to_node_mesh && !log_level && !ipip && node_log_level.empty(); }
+  bool empty() const {
+    return !as_number && !node_to_node_mesh && !log_level && !ipip && node_log_level.empty();
+  }
+  // Values set in `from` override ours; the position is kept from the first resource that set any.
+  void merge(const ClusterConfig& from);
 };
 
 // ---- the fabric (apiVersion peerlab/v1) ------------------------------------------------------
@@ -129,8 +133,8 @@ struct Router {
   std::string name;
   RouterRole role = RouterRole::Router;
   AsNumber as_number = 0;
-  std::optional<std::uint32_t> router_id;        // default: lowest IPv4 address
-  std::vector<Prefix> addresses;                 // address and subnet, like a node's
+  std::optional<std::uint32_t> router_id;  // default: lowest IPv4 address
+  std::vector<Prefix> addresses;           // address and subnet, like a node's
   std::optional<std::uint32_t> route_reflector_cluster_id;
   std::vector<RouterNeighbor> neighbors;
   std::vector<RouterNeighborRange> neighbor_ranges;

@@ -6,39 +6,24 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "topology/util.hpp"
+
 namespace peerlab {
 
-namespace {
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-
-void merge_config(ClusterConfig& into, const ClusterConfig& from) {
-  if (from.as_number) into.as_number = from.as_number;
-  if (from.node_to_node_mesh) into.node_to_node_mesh = from.node_to_node_mesh;
-  if (from.log_level) into.log_level = from.log_level;
-  if (from.ipip) into.ipip = from.ipip;
-  for (const auto& [k, v] : from.node_log_level) into.node_log_level[k] = v;
-  if (into.loc.line == 0) into.loc = from.loc;
-}
-}  // namespace
-
 std::string kind_name(const Resource& r) {
-  return std::visit(overloaded{
-                        [](const Node& n) -> std::string { return n.flavor == ApiFlavor::V3 ? "Node" : "node"; },
-                        [](const BgpPeer& p) -> std::string { return p.flavor == ApiFlavor::V3 ? "BGPPeer" : "bgpPeer"; },
-                        [](const IpPool& p) -> std::string { return p.flavor == ApiFlavor::V3 ? "IPPool" : "ipPool"; },
-                        [](const BgpConfiguration&) -> std::string { return "BGPConfiguration"; },
-                        [](const ClusterConfigResource&) -> std::string { return "ClusterConfig"; },
-                        [](const Segment&) -> std::string { return "Segment"; },
-                        [](const Router&) -> std::string { return "Router"; },
-                        [](const Link&) -> std::string { return "Link"; },
-                        [](const TimerSettings&) -> std::string { return "BGPTimers"; },
-                    },
-                    r);
+  return std::visit(
+      overloaded{
+          [](const Node& n) -> std::string { return n.flavor == ApiFlavor::V3 ? "Node" : "node"; },
+          [](const BgpPeer& p) -> std::string { return p.flavor == ApiFlavor::V3 ? "BGPPeer" : "bgpPeer"; },
+          [](const IpPool& p) -> std::string { return p.flavor == ApiFlavor::V3 ? "IPPool" : "ipPool"; },
+          [](const BgpConfiguration&) -> std::string { return "BGPConfiguration"; },
+          [](const ClusterConfigResource&) -> std::string { return "ClusterConfig"; },
+          [](const Segment&) -> std::string { return "Segment"; },
+          [](const Router&) -> std::string { return "Router"; },
+          [](const Link&) -> std::string { return "Link"; },
+          [](const TimerSettings&) -> std::string { return "BGPTimers"; },
+      },
+      r);
 }
 
 const SourceLoc& location(const Resource& r) {
@@ -61,7 +46,9 @@ void add_resources(Topology& t, const std::vector<Resource>& resources, Diagnost
                        bool same = p.flavor == ApiFlavor::V3 || q.flavor == ApiFlavor::V3
                                        ? p.flavor == q.flavor && p.name == q.name
                                        : p.scope == q.scope && p.node == q.node && p.peer_ip == q.peer_ip;
-                       if (same) return dup(p.loc, "bgpPeer " + (p.name.empty() ? to_string(*p.peer_ip) : p.name), q.loc);
+                       if (same)
+                         return dup(p.loc, "bgpPeer " + (p.name.empty() ? to_string(*p.peer_ip) : p.name),
+                                    q.loc);
                      }
                      t.peers.push_back(p);
                    },
@@ -71,15 +58,16 @@ void add_resources(Topology& t, const std::vector<Resource>& resources, Diagnost
                          return dup(p.loc, "ipPool " + to_string(p.cidr), q.loc);
                      t.pools.push_back(p);
                    },
-                   [&](const BgpConfiguration& c) { merge_config(t.config, c.values); },
-                   [&](const ClusterConfigResource& c) { merge_config(t.config, c.values); },
+                   [&](const BgpConfiguration& c) { t.config.merge(c.values); },
+                   [&](const ClusterConfigResource& c) { t.config.merge(c.values); },
                    [&](const Segment& s) {
                      for (const auto& q : t.segments)
                        if (q.name == s.name) return dup(s.loc, "segment '" + s.name + "'", q.loc);
                      t.segments.push_back(s);
                    },
                    [&](const Router& rt) {
-                     if (auto* f = t.find_router(rt.name)) return dup(rt.loc, "router '" + rt.name + "'", f->loc);
+                     if (auto* f = t.find_router(rt.name))
+                       return dup(rt.loc, "router '" + rt.name + "'", f->loc);
                      t.routers.push_back(rt);
                    },
                    [&](const Link& l) {
@@ -116,7 +104,9 @@ std::vector<Resource> to_resources(const Topology& in) {
 
 namespace {
 
-std::string on_off(bool b) { return b ? "on" : "off"; }
+std::string on_off(bool b) {
+  return b ? "on" : "off";
+}
 
 // A user-given string, quoted when YAML would read it plainly as something else (a number, a
 // boolean, null), so that "0042" or "true" stay strings for every reader of the file.
@@ -149,15 +139,18 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             bool v3 = n.flavor == ApiFlavor::V3;
             e << YAML::Key << "apiVersion" << YAML::Value << (v3 ? "projectcalico.org/v3" : "v1");
             e << YAML::Key << "kind" << YAML::Value << (v3 ? "Node" : "node");
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << Str{n.name};
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << Str{n.name};
             if (!n.labels.empty()) emit_labels(e, n.labels);
             e << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             if (n.has_bgp) {
               e << YAML::Key << "bgp" << YAML::Value << YAML::BeginMap;
               if (n.as_number) e << YAML::Key << "asNumber" << YAML::Value << *n.as_number;
-              if (n.ipv4_address) e << YAML::Key << "ipv4Address" << YAML::Value << to_string(*n.ipv4_address);
-              if (n.ipv6_address) e << YAML::Key << "ipv6Address" << YAML::Value << to_string(*n.ipv6_address);
+              if (n.ipv4_address)
+                e << YAML::Key << "ipv4Address" << YAML::Value << to_string(*n.ipv4_address);
+              if (n.ipv6_address)
+                e << YAML::Key << "ipv6Address" << YAML::Value << to_string(*n.ipv6_address);
               if (n.route_reflector_cluster_id)
                 e << YAML::Key << "routeReflectorClusterID" << YAML::Value
                   << format_cluster_id(*n.route_reflector_cluster_id);
@@ -172,7 +165,8 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
               e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
               e << YAML::Key << "scope" << YAML::Value << (p.scope == PeerScope::Global ? "global" : "node");
               if (p.scope == PeerScope::Node)
-                e << YAML::Key << (dialect == V1Dialect::Alpha ? "hostname" : "node") << YAML::Value << Str{p.node};
+                e << YAML::Key << (dialect == V1Dialect::Alpha ? "hostname" : "node") << YAML::Value
+                  << Str{p.node};
               e << YAML::Key << "peerIP" << YAML::Value << to_string(*p.peer_ip);
               e << YAML::EndMap;
               e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
@@ -181,16 +175,19 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             }
             e << YAML::Key << "apiVersion" << YAML::Value << "projectcalico.org/v3";
             e << YAML::Key << "kind" << YAML::Value << "BGPPeer";
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << Str{p.name} << YAML::EndMap;
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << Str{p.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             if (p.scope == PeerScope::Node) e << YAML::Key << "node" << YAML::Value << Str{p.node};
-            if (!p.node_selector.empty()) e << YAML::Key << "nodeSelector" << YAML::Value << Str{p.node_selector};
-            if (!p.peer_selector.empty()) e << YAML::Key << "peerSelector" << YAML::Value << Str{p.peer_selector};
+            if (!p.node_selector.empty())
+              e << YAML::Key << "nodeSelector" << YAML::Value << Str{p.node_selector};
+            if (!p.peer_selector.empty())
+              e << YAML::Key << "peerSelector" << YAML::Value << Str{p.peer_selector};
             if (p.peer_ip) {
               std::string ip = to_string(*p.peer_ip);
-              if (p.port) ip = p.peer_ip->family == Family::V6 ? "[" + ip + "]:" + std::to_string(*p.port)
-                                                               : ip + ":" + std::to_string(*p.port);
+              if (p.port)
+                ip = p.peer_ip->family == Family::V6 ? "[" + ip + "]:" + std::to_string(*p.port)
+                                                     : ip + ":" + std::to_string(*p.port);
               e << YAML::Key << "peerIP" << YAML::Value << ip;
             }
             if (p.as_number) e << YAML::Key << "asNumber" << YAML::Value << *p.as_number;
@@ -203,12 +200,13 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             if (p.flavor == ApiFlavor::V1) {
               e << YAML::Key << "apiVersion" << YAML::Value << "v1";
               e << YAML::Key << "kind" << YAML::Value << "ipPool";
-              e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "cidr" << YAML::Value
-                << to_string(p.cidr) << YAML::EndMap;
+              e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "cidr"
+                << YAML::Value << to_string(p.cidr) << YAML::EndMap;
               e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
               if (p.ipip != IpipMode::Off) {
-                e << YAML::Key << "ipip" << YAML::Value << YAML::BeginMap << YAML::Key << "enabled" << YAML::Value
-                  << true << YAML::Key << "mode" << YAML::Value << std::string(to_string(p.ipip)) << YAML::EndMap;
+                e << YAML::Key << "ipip" << YAML::Value << YAML::BeginMap << YAML::Key << "enabled"
+                  << YAML::Value << true << YAML::Key << "mode" << YAML::Value
+                  << std::string(to_string(p.ipip)) << YAML::EndMap;
               }
               if (p.nat_outgoing) e << YAML::Key << "nat-outgoing" << YAML::Value << true;
               if (p.disabled) e << YAML::Key << "disabled" << YAML::Value << true;
@@ -217,12 +215,14 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             }
             e << YAML::Key << "apiVersion" << YAML::Value << "projectcalico.org/v3";
             e << YAML::Key << "kind" << YAML::Value << "IPPool";
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << Str{p.name} << YAML::EndMap;
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << Str{p.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             e << YAML::Key << "cidr" << YAML::Value << to_string(p.cidr);
             e << YAML::Key << "ipipMode" << YAML::Value
-              << (p.ipip == IpipMode::Always ? "Always" : p.ipip == IpipMode::CrossSubnet ? "CrossSubnet" : "Never");
+              << (p.ipip == IpipMode::Always        ? "Always"
+                  : p.ipip == IpipMode::CrossSubnet ? "CrossSubnet"
+                                                    : "Never");
             if (p.nat_outgoing) e << YAML::Key << "natOutgoing" << YAML::Value << true;
             if (p.disabled) e << YAML::Key << "disabled" << YAML::Value << true;
             e << YAML::EndMap;
@@ -230,29 +230,32 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
           [&](const BgpConfiguration& c) {
             e << YAML::Key << "apiVersion" << YAML::Value << "projectcalico.org/v3";
             e << YAML::Key << "kind" << YAML::Value << "BGPConfiguration";
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << Str{c.name} << YAML::EndMap;
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << Str{c.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             if (c.values.as_number) e << YAML::Key << "asNumber" << YAML::Value << *c.values.as_number;
             if (c.values.node_to_node_mesh)
               e << YAML::Key << "nodeToNodeMeshEnabled" << YAML::Value << *c.values.node_to_node_mesh;
-            if (c.values.log_level) e << YAML::Key << "logSeverityScreen" << YAML::Value << *c.values.log_level;
+            if (c.values.log_level)
+              e << YAML::Key << "logSeverityScreen" << YAML::Value << *c.values.log_level;
             e << YAML::EndMap;
           },
           [&](const ClusterConfigResource& c) {
             e << YAML::Key << "apiVersion" << YAML::Value << "peerlab/v1";
             e << YAML::Key << "kind" << YAML::Value << "ClusterConfig";
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << "default" << YAML::EndMap;
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << "default" << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-            if (c.values.as_number) e << YAML::Key << "defaultNodeASNumber" << YAML::Value << *c.values.as_number;
+            if (c.values.as_number)
+              e << YAML::Key << "defaultNodeASNumber" << YAML::Value << *c.values.as_number;
             if (c.values.node_to_node_mesh)
               e << YAML::Key << "nodeToNodeMesh" << YAML::Value << on_off(*c.values.node_to_node_mesh);
             if (c.values.log_level) e << YAML::Key << "logLevel" << YAML::Value << *c.values.log_level;
             if (c.values.ipip) e << YAML::Key << "ipip" << YAML::Value << on_off(*c.values.ipip);
             if (!c.values.node_log_level.empty()) {
               e << YAML::Key << "nodeLogLevels" << YAML::Value << YAML::BeginMap;
-              for (const auto& [k, v] : c.values.node_log_level) e << YAML::Key << Str{k} << YAML::Value << Str{v};
+              for (const auto& [k, v] : c.values.node_log_level)
+                e << YAML::Key << Str{k} << YAML::Value << Str{v};
               e << YAML::EndMap;
             }
             e << YAML::EndMap;
@@ -260,8 +263,8 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
           [&](const Segment& s) {
             e << YAML::Key << "apiVersion" << YAML::Value << "peerlab/v1";
             e << YAML::Key << "kind" << YAML::Value << "Segment";
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << Str{s.name} << YAML::EndMap;
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << Str{s.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             if (s.cidrs.size() == 1) {
               e << YAML::Key << "cidr" << YAML::Value << to_string(s.cidrs[0]);
@@ -276,8 +279,8 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
           [&](const Router& rt) {
             e << YAML::Key << "apiVersion" << YAML::Value << "peerlab/v1";
             e << YAML::Key << "kind" << YAML::Value << "Router";
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << Str{rt.name} << YAML::EndMap;
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << Str{rt.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             e << YAML::Key << "role" << YAML::Value << std::string(to_string(rt.role));
             e << YAML::Key << "asNumber" << YAML::Value << rt.as_number;
@@ -300,7 +303,8 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
               for (const auto& n : rt.neighbors) {
                 e << YAML::BeginMap << YAML::Key << "address" << YAML::Value << to_string(n.address);
                 e << YAML::Key << "asNumber" << YAML::Value << n.as_number;
-                if (!n.description.empty()) e << YAML::Key << "description" << YAML::Value << Str{n.description};
+                if (!n.description.empty())
+                  e << YAML::Key << "description" << YAML::Value << Str{n.description};
                 if (n.route_reflector_client) e << YAML::Key << "routeReflectorClient" << YAML::Value << true;
                 if (n.next_hop_self) e << YAML::Key << "nextHopSelf" << YAML::Value << true;
                 if (n.passive) e << YAML::Key << "passive" << YAML::Value << true;
@@ -326,8 +330,8 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
           [&](const Link& l) {
             e << YAML::Key << "apiVersion" << YAML::Value << "peerlab/v1";
             e << YAML::Key << "kind" << YAML::Value << "Link";
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << Str{l.name} << YAML::EndMap;
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << Str{l.name} << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             e << YAML::Key << "a" << YAML::Value << Str{l.a} << YAML::Key << "b" << YAML::Value << Str{l.b};
             e << YAML::Key << "latency" << YAML::Value << format_duration(l.latency);
@@ -336,8 +340,8 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
           [&](const TimerSettings& t) {
             e << YAML::Key << "apiVersion" << YAML::Value << "peerlab/v1";
             e << YAML::Key << "kind" << YAML::Value << "BGPTimers";
-            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-              << "default" << YAML::EndMap;
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << "default" << YAML::EndMap;
             e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
             e << YAML::Key << "profile" << YAML::Value << t.profile;
             auto put = [&](const char* k, const std::optional<Millis>& v) {
@@ -372,7 +376,9 @@ std::string save_resources(const std::vector<Resource>& resources, V1Dialect dia
   return out;
 }
 
-std::string save_topology(const Topology& t, V1Dialect dialect) { return save_resources(to_resources(t), dialect); }
+std::string save_topology(const Topology& t, V1Dialect dialect) {
+  return save_resources(to_resources(t), dialect);
+}
 
 std::string to_yaml_list(const std::vector<Resource>& resources, V1Dialect dialect) {
   if (resources.empty()) return "[]\n";

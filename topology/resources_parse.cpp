@@ -15,16 +15,11 @@
 
 #include "topology/generators.hpp"
 #include "topology/resources.hpp"
+#include "topology/util.hpp"
 
 namespace peerlab {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Everything one parse needs: the file name for positions and the diagnostics sink.
 struct Ctx {
@@ -111,7 +106,7 @@ class MapReader {
     auto n = get(key);
     if (!n.IsDefined() || n.IsNull()) return std::nullopt;
     if (n.IsScalar()) {
-      auto v = lower(n.Scalar());
+      auto v = ascii_lower(n.Scalar());
       if (v == "true") return true;
       if (v == "false") return false;
     }
@@ -276,7 +271,7 @@ std::optional<Micros> read_duration(Ctx& ctx, const YAML::Node& n, std::string_v
 std::optional<bool> read_on_off(Ctx& ctx, const YAML::Node& n, std::string_view field) {
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
   if (n.IsScalar()) {
-    auto v = lower(n.Scalar());
+    auto v = ascii_lower(n.Scalar());
     if (v == "on" || v == "true") return true;
     if (v == "off" || v == "false") return false;
   }
@@ -330,7 +325,7 @@ void parse_v1_bgp_peer(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& o
     }
     auto scope_node = meta.get("scope");
     if (auto scope = meta.str("scope", true, "set scope to global or node")) {
-      auto s = lower(*scope);
+      auto s = ascii_lower(*scope);
       if (s == "global")
         p.scope = PeerScope::Global;
       else if (s == "node")
@@ -428,7 +423,7 @@ void read_v1_ipip(Ctx& ctx, const YAML::Node& n, IpPool& pool) {
   bool enabled = r.boolean("enabled").value_or(false);
   IpipMode mode = IpipMode::Always;
   if (auto m = r.str("mode")) {
-    auto v = lower(*m);
+    auto v = ascii_lower(*m);
     if (v == "always")
       mode = IpipMode::Always;
     else if (v == "cross-subnet")
@@ -575,7 +570,7 @@ void parse_v3_pool(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) 
   pool.cidr_loc = ctx.loc(cn);
   auto c = read_prefix(ctx, cn, "cidr", false);
   if (auto m = spec.str("ipipMode")) {
-    auto v = lower(*m);
+    auto v = ascii_lower(*m);
     if (v == "always")
       pool.ipip = IpipMode::Always;
     else if (v == "crosssubnet")
@@ -612,9 +607,9 @@ void parse_v3_bgp_configuration(Ctx& ctx, const YAML::Node& doc, std::vector<Res
               "cluster settings go in 'default'; per-node settings in 'node.<node name>'");
   if (auto lvl = spec.str("logSeverityScreen")) {
     if (is_default)
-      c.values.log_level = lower(*lvl);
+      c.values.log_level = ascii_lower(*lvl);
     else if (c.name.size() > 5)
-      c.values.node_log_level[c.name.substr(5)] = lower(*lvl);
+      c.values.node_log_level[c.name.substr(5)] = ascii_lower(*lvl);
   }
   if (auto mesh = spec.boolean("nodeToNodeMeshEnabled")) {
     if (is_default)
@@ -706,7 +701,7 @@ void parse_router(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
                  {"role", "asNumber", "routerID", "addresses", "routeReflectorClusterID", "neighbors",
                   "neighborRanges", "allowLocalAS", "originate", "rack"});
   if (auto role = spec.str("role")) {
-    auto v = lower(*role);
+    auto v = ascii_lower(*role);
     if (v == "router")
       rt.role = RouterRole::Router;
     else if (v == "tor")
@@ -812,7 +807,7 @@ void parse_timers(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
                  {"profile", "holdTime", "keepaliveTime", "connectDelayTime", "connectRetryTime",
                   "errorWaitMin", "errorWaitMax", "gracefulRestart", "gracefulRestartTime"});
   if (auto p = spec.str("profile")) {
-    auto v = lower(*p);
+    auto v = ascii_lower(*p);
     if (v == "bird" || v == "calico")
       t.profile = v;
     else
@@ -905,7 +900,7 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
   }
   const std::string kind = kind_node.Scalar();
   const std::string api = api_node.Scalar();
-  const std::string k = lower(kind);
+  const std::string k = ascii_lower(kind);
   // Envelope fields are checked once for every kind.
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
@@ -1020,7 +1015,7 @@ std::optional<Micros> parse_duration(std::string_view text) {
 }
 
 std::string resolve_kind_alias(std::string_view kind) {
-  auto k = lower(kind);
+  auto k = ascii_lower(kind);
   for (const auto& kv : v1_kinds())
     if (std::find(kv.aliases.begin(), kv.aliases.end(), k) != kv.aliases.end()) return kv.canonical;
   return {};
