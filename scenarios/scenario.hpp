@@ -76,6 +76,7 @@ struct FaultStep {
 struct Step {
   TimePoint at;
   std::variant<CtlStep, FaultStep> action;
+  std::string note;  // `note:`: why the operator does this (reports show it)
   SourceLoc loc;
 };
 
@@ -157,7 +158,7 @@ struct Scenario {
   std::string topology_inline;
   SourceLoc topology_loc;  // where the inline text starts (its first line), for diagnostics
   std::uint64_t seed = 1;
-  TimerProfile timers = TimerProfile::Bird;
+  std::optional<TimerProfile> timers;  // overrides the topology's TimerSettings profile
   std::optional<Time> time_limit;
   std::optional<std::uint64_t> event_limit;
   // How long the run goes on after its last step or point in time, at most: the run ends at

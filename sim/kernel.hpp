@@ -208,6 +208,13 @@ class Kernel {
     return heap_.front().time;
   }
 
+  // Moves the clock forward to `t` when no event is pending before it (a quiet network waiting
+  // for the next thing its caller will do). Never moves it back.
+  void advance_to(Time t) {
+    if (auto next = next_time(); next && *next < t) detail::schedule_in_past(*next, t);
+    if (t > now_) now_ = t;
+  }
+
   // Pre-sizes the queue for `events` pending events.
   void reserve(std::size_t events) {
     heap_.reserve(events);

@@ -944,12 +944,18 @@ RunResult Network::run_until(Time t) {
   std::uint64_t budget = im.opts.event_limit > im.counters.events ? im.opts.event_limit - im.counters.events : 0;
   auto r = im.kernel.run_until(limit, budget, [&](Kernel& k, const Event& e) { im.handle(k, e); });
   RunResult out{r.outcome, r.time, im.converged_at, r.events};
-  // An empty queue before t is quiescence; report it as reaching t.
-  if (r.outcome == Outcome::Converged) out.outcome = Outcome::TimeLimit;
+  // An empty queue before t is quiescence: the clock still reaches t.
+  if (r.outcome == Outcome::Converged) {
+    im.kernel.advance_to(limit);
+    out.outcome = Outcome::TimeLimit;
+    out.time = im.kernel.now();
+  }
   return out;
 }
 
 Time Network::now() const { return impl_->kernel.now(); }
+
+std::optional<Time> Network::next_event_time() const { return impl_->kernel.next_time(); }
 
 void Network::reconfigure(const Topology& topology, const std::vector<SpeakerConfig>& configs) {
   auto& im = *impl_;

@@ -125,6 +125,9 @@ class Network {
   // state "at t" can be inspected or changed before going on.
   RunResult run_until(Time t);
   Time now() const;
+  // The time of the earliest pending event (nullopt when none), so that a caller can step event
+  // time by event time with run_until and observe the network after each.
+  std::optional<Time> next_event_time() const;
 
   // Configuration change (a calicoctl command applied to the live model, re-derived). The
   // topology gives the underlay (nodes may have been added or moved); faults in force stay.
