@@ -258,7 +258,8 @@ class Runner {
       auto rr = net_->run_until(target);
       r.events += rr.events;
       if (rr.outcome == sim::Outcome::EventLimit) outcome_ = sim::Outcome::EventLimit;
-      if (now >= last && next_step_ >= sc_.steps.size() && rr.converged_at) {
+      if (now >= last && next_step_ >= sc_.steps.size() && rr.converged_at &&
+          rr.outcome != sim::Outcome::EventLimit) {
         converged_after_last = true;
         converged_at_ = *rr.converged_at;
       }
@@ -268,7 +269,7 @@ class Runner {
       }
     }
     r.end = net_->now();
-    if (converged_after_last) {
+    if (converged_after_last && outcome_ != sim::Outcome::EventLimit) {
       outcome_ = sim::Outcome::Converged;
       r.converged_at = converged_at_;
     } else if (outcome_ != sim::Outcome::EventLimit) {

@@ -475,6 +475,7 @@ ParsedScenario parse_scenario(std::string_view text, const std::string& filename
         doc, "E401", "expected a peerlab/v1 Scenario, found " + (api.empty() ? "?" : api) + " " + kind,
         "a scenario starts with 'apiVersion: peerlab/v1' and 'kind: Scenario'; topology files are given "
         "to it in spec.topology");
+  if (out.diagnostics.has_errors()) return out;  // not a scenario: its fields would only add noise
   {
     MapReader meta(ctx, top.get("metadata"), "scenario metadata", {"name"});
     s.name = meta.str("name").value_or("");
