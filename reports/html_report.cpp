@@ -49,7 +49,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .loc { color: #777; font-size: 12px; }
 ul.evidence { margin: 4px 0 0; padding-left: 18px; color: #444; }
 pre { background: #f6f6f6; border: 1px solid #e3e3e3; padding: 8px; overflow-x: auto; font-size: 12px; margin: 4px 0; }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.charts { display: grid; grid-template-columns: 1fr; gap: 14px; max-width: 960px; }
 figure { margin: 0; } figure svg { width: 100%; height: auto; }
 .graph svg { max-width: 100%; height: auto; }
 .finding { border-left: 4px solid #999; padding: 4px 12px; margin: 10px 0; }
@@ -57,7 +57,6 @@ figure { margin: 0; } figure svg { width: 100%; height: auto; }
 .finding .code { font-weight: bold; }
 .note { color: #666; font-style: italic; }
 footer { color: #888; font-size: 12px; text-align: center; padding: 16px; }
-@media (max-width: 800px) { .charts { grid-template-columns: 1fr; } }
 </style>
 </head>
 <body>
@@ -180,6 +179,8 @@ std::vector<LineChart> timeline_charts(const ScenarioResult& r, const std::strin
     c.markers = markers;
     c.x_min = 0;
     c.x_max = x_end > 0 ? x_end : 1;
+    c.width = 760;
+    c.height = 230;
     c.id_prefix = id_prefix + "-" + id;
     return c;
   };

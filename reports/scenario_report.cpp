@@ -62,12 +62,6 @@ Verdict overall_verdict(const std::vector<const ScenarioResult*>& runs) {
 
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  return out;
-}
-
 bool has_loc(const SourceLoc& l) {
   return l.line > 0 || !l.file.empty();
 }

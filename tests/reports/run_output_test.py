@@ -105,8 +105,8 @@ stop_suite = next(s for s in junit.findall("testsuite") if s.get("name") == "sto
 cases = stop_suite.findall("testcase")
 reach_case = next(c for c in cases if c.get("name").startswith("reachability continuous"))
 body = reach_case.find("failure").text
-check("n1 -> n3" in body and "lost at 3.002s for 2.998s" in body, "stop-n3: the pair gaps are in the failure body")
-check(any(c.get("name").startswith("step at 5.500s: calicoctl delete") for c in cases), "stop-n3: failed step case")
+check("n1 -> n3" in body and "lost at 8.002s for 2.998s" in body, "stop-n3: the pair gaps are in the failure body")
+check(any(c.get("name").startswith("step at 10.500s: calicoctl delete") for c in cases), "stop-n3: failed step case")
 hostile = next(s for s in junit.findall("testsuite") if "script" in s.get("name"))
 check(hostile.get("name") == "<script>alert('name')</script> & \"co\"", "hostile name survives XML escaping")
 

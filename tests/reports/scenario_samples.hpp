@@ -115,24 +115,25 @@ inline ScenarioRun start(const std::string& name, const std::string& topology) {
   return run;
 }
 
-// A five-node mesh comes up; `calicoctl get nodes` at 3s, `calicoctl node status` on n1 at 4s; every
+// A five-node mesh comes up (by 4.8s); `calicoctl get nodes` at 6s, `calicoctl node status` on n1 at
+// 7s; every
 // expectation holds.
 inline ScenarioRun passed_run() {
   auto run = start("mesh-comes-up", "tests/sim/topologies/mesh5.yaml");
   auto& r = run.result;
   r.description = "Five nodes in one AS on one subnet: the node-to-node mesh comes up on its own.";
-  advance(run, 3 * kSecond);
-  r.steps.push_back(ctl_step(run, 3 * kSecond, "calicoctl get nodes", 9));
-  advance(run, 4 * kSecond);
+  advance(run, 6 * kSecond);
+  r.steps.push_back(ctl_step(run, 6 * kSecond, "calicoctl get nodes", 9));
+  advance(run, 7 * kSecond);
   StepRecord status;
-  status.at = 4 * kSecond;
+  status.at = 7 * kSecond;
   status.text = "calicoctl node status";
   status.loc = {r.file, 11, 9};
   status.status_node = "n1";
   status.status_sessions = run.network->sessions(*run.network->find_speaker("n1"));
   status.status_uptime = run.network->now();
   r.steps.push_back(status);
-  advance(run, 5 * kSecond);
+  advance(run, 8 * kSecond);
   r.outcome = sim::Outcome::Converged;
   r.converged_at = run.network->last_change();
 
@@ -140,25 +141,25 @@ inline ScenarioRun passed_run() {
   sessions.name = "all sessions Established";
   sessions.kind = "sessions";
   sessions.loc = {r.file, 14, 7};
-  sessions.when = "at 3s";
+  sessions.when = "at 6s";
   sessions.passed = true;
-  sessions.checked_at = 3 * kSecond;
+  sessions.checked_at = 6 * kSecond;
   sessions.message = "20 of 20 session ends Established";
   r.expectations.push_back(sessions);
   ExpectationResult reach;
   reach.name = "no node loses a workload block";
   reach.kind = "reachability";
   reach.loc = {r.file, 17, 7};
-  reach.when = "during [3s, end]";
+  reach.when = "during [6s, end]";
   reach.passed = true;
-  reach.checked_at = 3 * kSecond;
+  reach.checked_at = 6 * kSecond;
   reach.message = "20 of 20 pairs reachable throughout";
   r.expectations.push_back(reach);
   finish(run);
   return run;
 }
 
-// The same mesh; n3's BGP process is stopped at 3s and started again at 5.5s: its pairs lose
+// The same mesh (up by 4.8s); n3's BGP process is stopped at 8s and started again at 10.5s: its pairs lose
 // reachability for a while (a continuity failure with pair gaps), and a calicoctl delete of a peer
 // that does not exist fails.
 inline ScenarioRun failed_run() {
@@ -166,24 +167,24 @@ inline ScenarioRun failed_run() {
   auto& r = run.result;
   r.description = "Stopping calico/node on n3 takes its routes away until BIRD comes back.";
   auto& net = *run.network;
-  advance(run, 3 * kSecond);
+  advance(run, 8 * kSecond);
   net.stop_speaker("n3");
   StepRecord stop;
-  stop.at = 3 * kSecond;
+  stop.at = 8 * kSecond;
   stop.text = "stop n3";
   stop.loc = {r.file, 9, 9};
   r.steps.push_back(stop);
-  advance(run, 5500 * kMillisecond, 8);
+  advance(run, 10500 * kMillisecond, 8);
   net.start_speaker("n3");
   StepRecord start_;
-  start_.at = 5500 * kMillisecond;
+  start_.at = 10500 * kMillisecond;
   start_.text = "start n3";
   start_.loc = {r.file, 11, 9};
   r.steps.push_back(start_);
   r.steps.push_back(
-      ctl_step(run, 5500 * kMillisecond, "calicoctl delete bgpPeer 10.0.0.99 --scope=global", 13));
-  advance(run, 6 * kSecond, 8);
-  advance(run, 9 * kSecond);
+      ctl_step(run, 10500 * kMillisecond, "calicoctl delete bgpPeer 10.0.0.99 --scope=global", 13));
+  advance(run, 11 * kSecond, 8);
+  advance(run, 20 * kSecond);
   r.outcome = sim::Outcome::Converged;
   r.converged_at = net.last_change();
 
@@ -203,25 +204,25 @@ inline ScenarioRun failed_run() {
   reach.loc = {r.file, 19, 7};
   reach.when = "during [0s, end]";
   reach.passed = false;
-  reach.checked_at = 3 * kSecond;
-  reach.message = "8 of 20 pairs lost reachability, first at 3.000s";
+  reach.checked_at = 8 * kSecond;
+  reach.message = "8 of 20 pairs lost reachability, first at 8.000s";
   reach.evidence = {"n3's routes were withdrawn when its sessions closed",
                     "the others' routes to n3 left with them"};
-  reach.violations = {{3 * kSecond, 6 * kSecond}};
+  reach.violations = {{8 * kSecond, 11 * kSecond}};
   const std::string n3_block = to_string(net.speaker_config(*net.find_speaker("n3")).originated.at(0));
   for (const char* from : {"n1", "n2", "n4", "n5"}) {
     PairGap g;
     g.from = from;
     g.to = "n3 (" + n3_block + ")";
-    g.gaps = {{3 * kSecond + 2 * kMillisecond, 6 * kSecond}};
+    g.gaps = {{8 * kSecond + 2 * kMillisecond, 11 * kSecond}};
     g.detail = std::string("blackhole at ") + from + ": no route to " + n3_block;
     reach.pair_gaps.push_back(g);
   }
   PairGap back;
   back.from = "n3";
   back.to = "n1 (10.244.0.0/26)";
-  back.gaps = {{3 * kSecond, 5 * kSecond + 600 * kMillisecond},
-               {5 * kSecond + 900 * kMillisecond, std::nullopt}};
+  back.gaps = {{8 * kSecond, 10 * kSecond + 600 * kMillisecond},
+               {10 * kSecond + 900 * kMillisecond, std::nullopt}};
   back.detail = "blackhole at n3: no route to 10.244.0.0/26";
   reach.pair_gaps.push_back(back);
   r.expectations.push_back(reach);
@@ -230,10 +231,10 @@ inline ScenarioRun failed_run() {
   routes.name = "n1 has 5 best routes";
   routes.kind = "routes";
   routes.loc = {r.file, 22, 7};
-  routes.when = "at 4s";
+  routes.when = "at 9s";
   routes.passed = false;
-  routes.checked_at = 4 * kSecond;
-  routes.message = "n1 has 4 best routes at 4.000s, expected 5";
+  routes.checked_at = 9 * kSecond;
+  routes.message = "n1 has 4 best routes at 9.000s, expected 5";
   routes.evidence = {"missing: " + n3_block + " (originated by n3)"};
   r.expectations.push_back(routes);
   finish(run);
