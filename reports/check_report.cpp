@@ -36,9 +36,8 @@ std::string check_text(const CheckReport& r) {
   auto c = counts(r);
   std::ostringstream o;
   o << "peerlab check: " << r.input << "\n";
-  o << "verdict: " << (check_failed(r) ? "FAIL" : "PASS") << " ("
-    << plural(c[FindingSeverity::Error], "error") << ", " << plural(c[FindingSeverity::Warning], "warning")
-    << ", " << c[FindingSeverity::Info] << " info)\n";
+  o << "verdict: " << (check_failed(r) ? "FAIL" : "PASS") << " (" << plural(c[FindingSeverity::Error], "error") << ", "
+    << plural(c[FindingSeverity::Warning], "warning") << ", " << c[FindingSeverity::Info] << " info)\n";
   const auto& s = r.summary;
   o << "simulated: " << plural(s.speakers, "speaker") << ", " << plural(s.sessions / 2, "session") << " ("
     << s.established << " of " << s.sessions << " ends established), " << s.outcome;
@@ -47,8 +46,7 @@ std::string check_text(const CheckReport& r) {
   if (s.failure_cases) o << "; " << s.failure_cases << " failure cases simulated";
   o << "\n";
   for (const auto& f : r.findings) {
-    o << "\n"
-      << validators::to_string(f.severity) << "[" << f.code << "] " << f.title << ": " << f.message << "\n";
+    o << "\n" << validators::to_string(f.severity) << "[" << f.code << "] " << f.title << ": " << f.message << "\n";
     if (f.loc.line > 0 || !f.loc.file.empty()) o << "  at " << format_loc(f.loc) << "\n";
     for (const auto& e : f.evidence) o << "  - " << e << "\n";
     if (f.severity != FindingSeverity::Info) {
@@ -65,10 +63,9 @@ nlohmann::ordered_json finding_json(const validators::Finding& f) {
   x["severity"] = std::string(validators::to_string(f.severity));
   x["title"] = f.title;
   x["message"] = f.message;
-  x["location"] =
-      f.loc.file.empty() && f.loc.line == 0
-          ? nlohmann::ordered_json(nullptr)
-          : nlohmann::ordered_json{{"file", f.loc.file}, {"line", f.loc.line}, {"column", f.loc.column}};
+  x["location"] = f.loc.file.empty() && f.loc.line == 0
+                      ? nlohmann::ordered_json(nullptr)
+                      : nlohmann::ordered_json{{"file", f.loc.file}, {"line", f.loc.line}, {"column", f.loc.column}};
   x["explanation"] = f.explanation;
   x["fix"] = f.fix;
   x["evidence"] = f.evidence;
@@ -91,8 +88,7 @@ std::string check_json(const CheckReport& r) {
   sum["session_ends"] = s.sessions;
   sum["established_ends"] = s.established;
   sum["outcome"] = s.outcome;
-  sum["converged_ms"] =
-      s.converged_ms ? nlohmann::ordered_json(*s.converged_ms) : nlohmann::ordered_json(nullptr);
+  sum["converged_ms"] = s.converged_ms ? nlohmann::ordered_json(*s.converged_ms) : nlohmann::ordered_json(nullptr);
   sum["pairs"] = s.pairs;
   sum["reachable_pairs"] = s.delivered;
   sum["failure_cases"] = s.failure_cases;
@@ -124,8 +120,8 @@ std::string check_junit(const CheckReport& r) {
     if (!f.explanation.empty()) body += "why: " + f.explanation + "\n";
     if (!f.fix.empty()) body += "fix: " + f.fix + "\n";
     if (f.severity >= r.fail_on)
-      o << "      <failure type=\"" << validators::to_string(f.severity) << "\" message=\""
-        << xml_escape(f.message) << "\">" << xml_escape(body) << "</failure>\n";
+      o << "      <failure type=\"" << validators::to_string(f.severity) << "\" message=\"" << xml_escape(f.message)
+        << "\">" << xml_escape(body) << "</failure>\n";
     else
       o << "      <system-out>" << xml_escape(body.empty() ? f.message : body) << "</system-out>\n";
     o << "    </testcase>\n";

@@ -26,8 +26,7 @@ std::string cluster_status(const sim::Network& net, std::optional<sim::SpeakerId
 
 // A speaker's routes: prefix, next hop, AS path, origin, local pref, originator, cluster list,
 // where it came from, and which decision rule made the best one best.
-std::string routes_table(const sim::Network& net, sim::SpeakerId speaker,
-                         const std::optional<Prefix>& prefix);
+std::string routes_table(const sim::Network& net, sim::SpeakerId speaker, const std::optional<Prefix>& prefix);
 
 // The summary of a run: outcome, when sessions came up, when the network converged, counts.
 std::string simulate_summary(const sim::Network& net, const sim::RunResult& result);
