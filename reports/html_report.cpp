@@ -43,7 +43,7 @@ h2 { font-size: 20px; } h3 { font-size: 16px; margin-top: 28px; border-bottom: 1
 table { border-collapse: collapse; width: 100%; margin: 8px 0; }
 th, td { text-align: left; vertical-align: top; border-bottom: 1px solid #e5e5e5; padding: 5px 8px; }
 th { background: #f2f2f2; font-weight: 600; }
-td.pass { color: #2e7d32; font-weight: bold; } td.fail { color: #c62828; font-weight: bold; }
+td.pass, .result.pass { color: #2e7d32; font-weight: bold; } td.fail, .result.fail { color: #c62828; font-weight: bold; }
 tr.fail td { background: #fff5f5; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .loc { color: #777; font-size: 12px; }
@@ -85,7 +85,7 @@ footer { color: #888; font-size: 12px; text-align: center; padding: 16px; }
 {{/gaps}}</table>{{/has_gaps}}
 <h3>Steps</h3>
 {{#has_steps}}<table class="steps"><tr><th class="num">#</th><th class="num">Time</th><th>Step</th><th>Result and output</th></tr>
-{{#steps}}<tr class="{{class}}"><td class="num">{{number}}</td><td class="num">{{at}}</td><td><code>{{text}}</code><div class="loc">{{loc}}</div></td><td class="{{class}}">{{result}}{{#has_output}}<pre>{{output}}</pre>{{/has_output}}</td></tr>
+{{#steps}}<tr class="{{class}}"><td class="num">{{number}}</td><td class="num">{{at}}</td><td><code>{{text}}</code><div class="loc">{{loc}}</div></td><td><span class="result {{class}}">{{result}}</span>{{#has_output}}<pre>{{output}}</pre>{{/has_output}}</td></tr>
 {{/steps}}</table>{{/has_steps}}
 {{^has_steps}}<p class="note">No steps: the network is simulated from power-on to convergence.</p>{{/has_steps}}
 <h3>Over simulated time</h3>
@@ -236,6 +236,20 @@ std::string strip_prolog(const std::string& svg) {
   return p == std::string::npos ? svg : svg.substr(p);
 }
 
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
+}
+
+// Graphviz names its elements graph0, node1, edge1, … in every picture: prefixed per scenario, so
+// that ids stay unique on a page with several graphs (and references to them follow).
+std::string prefix_ids(std::string svg, const std::string& prefix) {
+  replace_all(svg, " id=\"", " id=\"" + prefix + "-");
+  replace_all(svg, "url(#", "url(#" + prefix + "-");
+  replace_all(svg, "href=\"#", "href=\"#" + prefix + "-");
+  return svg;
+}
+
 mstch::map scenario_context(const ScenarioRun& run, std::size_t index) {
   const auto& r = run.result;
   const std::string anchor = "scenario-" + std::to_string(index + 1);
@@ -257,7 +271,7 @@ mstch::map scenario_context(const ScenarioRun& run, std::size_t index) {
   std::string line = std::to_string(r.expectations.size() - r.failed_expectations()) + " of " +
                      std::to_string(r.expectations.size()) + " expectations held";
   if (failed_steps) line += ", " + std::to_string(failed_steps) + " step(s) failed";
-  m["verdict_line"] = line;
+  m["verdict_line"] = r.verdict == Verdict::Error ? std::string("the scenario could not run") : line;
   if (r.verdict == Verdict::Error) return m;
 
   std::string outcome = std::string(sim::to_string(r.outcome));
@@ -354,7 +368,7 @@ mstch::map scenario_context(const ScenarioRun& run, std::size_t index) {
     std::string svg, error;
     if (render(sessions_view(run.model, *run.network, vo), "svg", svg, error)) {
       m["has_graph"] = true;
-      m["graph"] = strip_prolog(svg);
+      m["graph"] = prefix_ids(strip_prolog(svg), anchor + "-graph");
     } else {
       m["has_graph"] = false;
       m["graph_error"] = "The session graph could not be drawn: " + error;

@@ -1,6 +1,7 @@
 // Line charts through PLplot's svg device (see plot.hpp).
 #include "reports/plot.hpp"
 
+#include <locale.h>
 #include <plplot/plstream.h>
 
 #include <algorithm>
@@ -15,6 +16,25 @@ namespace peerlab::reports {
 namespace {
 
 std::mutex plplot_mutex;
+
+// PLplot writes numbers with printf: the C locale for this thread while it draws, so that a
+// program that set LC_NUMERIC (a decimal comma) still gets the same SVG.
+class CLocale {
+ public:
+  CLocale() : c_(newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(0))), old_(c_ ? uselocale(c_) : nullptr) {}
+  ~CLocale() {
+    if (c_) {
+      uselocale(old_);
+      freelocale(c_);
+    }
+  }
+  CLocale(const CLocale&) = delete;
+  CLocale& operator=(const CLocale&) = delete;
+
+ private:
+  locale_t c_;
+  locale_t old_;
+};
 
 // cmap0 slots: background, axes and text, grid, markers, then the series palette.
 constexpr int kBackground = 0, kInk = 1, kGrid = 2, kMarker = 3, kFirstSeries = 4;
@@ -211,6 +231,7 @@ bool line_chart_svg(const LineChart& chart, std::string& svg, std::string& error
     return false;
   }
   std::lock_guard lock(plplot_mutex);
+  CLocale c_locale;
   if (!svg_device_available()) {
     error =
         "PLplot's svg output device is not available (Debian package libplplot17 installs it in "

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "reports/html_report.hpp"
@@ -210,6 +211,17 @@ TEST(ScenariosHtml, EscapesHostileNamesMessagesAndEvidence) {
   // mustache escapes '/' too.
   const std::string name = "&lt;script&gt;alert(&#39;name&#39;)&lt;&#x2F;script&gt; &amp; &quot;co&quot;";
   EXPECT_NE(html.find(name), std::string::npos);
+}
+
+TEST(ScenariosHtml, GivesEveryElementOfThePageItsOwnId) {
+  const auto html = scenarios_html({&failed(), &passed()});
+  std::regex id(R"re( id="([^"]*)")re");
+  std::set<std::string> seen;
+  std::vector<std::string> repeated;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), id); it != std::sregex_iterator(); ++it)
+    if (!seen.insert((*it)[1].str()).second) repeated.push_back((*it)[1].str());
+  EXPECT_GT(seen.size(), 50u);
+  EXPECT_TRUE(repeated.empty()) << testing::PrintToString(repeated);
 }
 
 TEST(ScenariosHtml, IsTheSameBytesForTheSameRuns) {
