@@ -10,9 +10,9 @@
 // in-memory stream (open_memstream + plsfile), never to a file.
 //
 // Output is deterministic: the same chart gives the same bytes (PLplot's svg device writes no date
-// or name; numbers are printed in the C locale whatever the program's LC_NUMERIC). The XML prolog and DOCTYPE
-// are dropped so that the text can be inlined in HTML as it is, and every id in it starts with
-// LineChart::id_prefix so that several charts can share one page.
+// or name; numbers are printed in the C locale whatever the program's LC_NUMERIC). The XML prolog
+// and DOCTYPE are dropped so that the text can be inlined in HTML as it is, and every id in it
+// starts with LineChart::id_prefix so that several charts can share one page.
 //
 // PLplot is not thread-safe; line_chart_svg serialises its use of it with one mutex.
 #pragma once
