@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "reports/escape.hpp"
+
 namespace peerlab::reports {
 
 using validators::Finding;
@@ -26,34 +28,6 @@ std::map<FindingSeverity, std::size_t> counts(const CheckReport& r) {
 
 std::string plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters; user text could carry them.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += '?';
-        else out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -83,6 +57,21 @@ std::string check_text(const CheckReport& r) {
   return o.str();
 }
 
+nlohmann::ordered_json finding_json(const validators::Finding& f) {
+  nlohmann::ordered_json x;
+  x["code"] = f.code;
+  x["severity"] = std::string(validators::to_string(f.severity));
+  x["title"] = f.title;
+  x["message"] = f.message;
+  x["location"] = f.loc.file.empty() && f.loc.line == 0
+                      ? nlohmann::ordered_json(nullptr)
+                      : nlohmann::ordered_json{{"file", f.loc.file}, {"line", f.loc.line}, {"column", f.loc.column}};
+  x["explanation"] = f.explanation;
+  x["fix"] = f.fix;
+  x["evidence"] = f.evidence;
+  return x;
+}
+
 std::string check_json(const CheckReport& r) {
   auto c = counts(r);
   nlohmann::ordered_json j;
@@ -105,20 +94,7 @@ std::string check_json(const CheckReport& r) {
   sum["failure_cases"] = s.failure_cases;
   j["summary"] = sum;
   auto arr = nlohmann::ordered_json::array();
-  for (const auto& f : r.findings) {
-    nlohmann::ordered_json x;
-    x["code"] = f.code;
-    x["severity"] = std::string(validators::to_string(f.severity));
-    x["title"] = f.title;
-    x["message"] = f.message;
-    x["location"] = f.loc.file.empty() && f.loc.line == 0
-                        ? nlohmann::ordered_json(nullptr)
-                        : nlohmann::ordered_json{{"file", f.loc.file}, {"line", f.loc.line}, {"column", f.loc.column}};
-    x["explanation"] = f.explanation;
-    x["fix"] = f.fix;
-    x["evidence"] = f.evidence;
-    arr.push_back(std::move(x));
-  }
+  for (const auto& f : r.findings) arr.push_back(finding_json(f));
   j["findings"] = std::move(arr);
   return j.dump(2) + "\n";
 }

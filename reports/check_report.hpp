@@ -3,6 +3,7 @@
 // the findings.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,9 @@ bool check_failed(const CheckReport& r);
 std::string check_text(const CheckReport& r);
 std::string check_json(const CheckReport& r);
 std::string check_junit(const CheckReport& r);
+
+// One finding as check_json writes it (code, severity, title, message, location, explanation, fix,
+// evidence); `peerlab run`'s JSON reuses it.
+nlohmann::ordered_json finding_json(const validators::Finding& f);
 
 }  // namespace peerlab::reports

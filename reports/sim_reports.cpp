@@ -30,14 +30,17 @@ std::string uptime(sim::Time t) {
 }  // namespace
 
 std::string node_status(const sim::Network& net, sim::SpeakerId node) {
-  std::string out = "calico-node container is running. Status: Up " + uptime(net.now()) + "\n";
-  auto sessions = net.sessions(node);
+  return node_status(net.sessions(node), net.now(), net.epoch_of_day());
+}
+
+std::string node_status(const std::vector<sim::SessionStatus>& sessions, sim::Time up, sim::Time epoch_of_day) {
+  std::string out = "calico-node container is running. Status: Up " + uptime(up) + "\n";
   for (Family f : {Family::V4, Family::V6}) {
     std::vector<Row> rows;
     for (const auto& s : sessions) {
       if (s.peer_address.family != f || s.type == PeerType::Fabric) continue;
       rows.push_back({to_string(s.peer_address), std::string(sim::to_string(s.type)),
-                      std::string(bgp::to_string(s.proto)), clock(net, s.since), s.info()});
+                      std::string(bgp::to_string(s.proto)), sim::format_clock(s.since, epoch_of_day), s.info()});
     }
     out += std::string("\n") + (f == Family::V4 ? "IPv4" : "IPv6") + " BGP status\n";
     if (rows.empty()) {

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/network.hpp"
 
@@ -14,6 +15,10 @@ namespace peerlab::reports {
 // calicoctl node status for one Calico node: the "calico-node container is running" line, then
 // an IPv4 and an IPv6 section as the source document shows them.
 std::string node_status(const sim::Network& net, sim::SpeakerId node);
+// The same table from sessions observed earlier (a scenario's `calicoctl node status` step): the
+// container's uptime, and the start-of-day offset of the Since column (SimOptions::epoch_of_day).
+std::string node_status(const std::vector<sim::SessionStatus>& sessions, sim::Time uptime,
+                        sim::Time epoch_of_day = sim::SimOptions{}.epoch_of_day);
 
 // Every session of the network (or of one speaker), one row per session end, with the other
 // end's view beside it.

@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config git
           libyaml-cpp-dev nlohmann-json3-dev libboost-graph-dev libfmt-dev libcli11-dev
-          libgtest-dev libgmock-dev libbenchmark-dev libgraphviz-dev
-          python3-jsonschema python3-yaml)
+          libgtest-dev libgmock-dev libbenchmark-dev libgraphviz-dev libplplot-dev libmstch-dev
+          python3-jsonschema python3-yaml chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
