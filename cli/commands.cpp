@@ -8,6 +8,7 @@
 #include "cli/demo.hpp"
 #include "cli/generate_command.hpp"
 #include "cli/render_command.hpp"
+#include "cli/run_command.hpp"
 #include "cli/sim_commands.hpp"
 #include "topology/resources.hpp"
 #include "topology/validate.hpp"
@@ -62,9 +63,14 @@ int run_main(int argc, char** argv) {
       ->required();
 
   DemoOptions demo_opts;
-  auto* demo_cmd = app.add_subcommand("demo", "Walk through the calicoctl BGP examples on a bundled cluster");
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "The main job: run the flagship scenario (mesh to route reflector) on the bundled cluster");
+  demo_cmd->add_option("--html", demo_opts.html,
+                       "where to write the HTML report (default: peerlab-report.html)");
+  demo_cmd->add_flag("--walkthrough", demo_opts.walkthrough,
+                     "instead, replay the calicoctl BGP document's commands on the bundled cluster");
   demo_cmd->add_option("--datastore", demo_opts.datastore,
-                       "where to keep the walkthrough's datastore (default: a temporary file)");
+                       "walkthrough: where to keep its datastore (default: a temporary file)");
 
   SimArgs sim_args;
   register_sim_commands(app, sim_args);
@@ -73,6 +79,8 @@ int run_main(int argc, char** argv) {
   register_render_command(app, render_args);
   CheckArgs check_args;
   register_check_command(app, check_args);
+  RunArgs run_args;
+  register_run_command(app, run_args);
 
   try {
     app.parse(argc, argv);
@@ -85,6 +93,7 @@ int run_main(int argc, char** argv) {
   if (int rc = run_generate_command(app); rc >= 0) return rc;
   if (int rc = run_render_command(app, render_args); rc >= 0) return rc;
   if (int rc = run_check_command(app, check_args); rc >= 0) return rc;
+  if (int rc = run_run_command(app, run_args); rc >= 0) return rc;
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/ctl_command.hpp"
+#include "cli/run_command.hpp"
 
 namespace peerlab::cli {
 
@@ -33,7 +34,8 @@ const Step kSteps[] = {
     {nullptr, "config view nodeToNodeMesh"},
     {"Add a global BGP peer: a border router that is not there yet.", "create -f global-peer.yaml",
      "global-peer.yaml",
-     "apiVersion: v1\nkind: bgpPeer\nmetadata:\n  scope: global\n  peerIP: 10.20.30.40\nspec:\n  asNumber: 64567\n"},
+     "apiVersion: v1\nkind: bgpPeer\nmetadata:\n  scope: global\n  peerIP: 10.20.30.40\nspec:\n  asNumber: "
+     "64567\n"},
     {"Creating it twice is an error, as in calicoctl.", "create -f global-peer.yaml"},
     {nullptr, "get bgpPeer --scope=global"},
     {"Add a node-specific peer for Node1 (a ToR that is not there yet either).", "create -f node-peer.yaml",
@@ -52,13 +54,16 @@ const Step kSteps[] = {
 
 }  // namespace
 
-int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err) {
+namespace {
+
+int run_walkthrough(const DemoOptions& opts, std::ostream& out, std::ostream& err) {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("peerlab-demo-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string store = opts.datastore.empty() ? (dir / "datastore.yaml").string() : opts.datastore;
   if (opts.datastore.empty()) fs::remove(store);
-  out << "peerlab demo: the calicoctl BGP configuration walkthrough, against the file datastore " << store << "\n";
+  out << "peerlab demo: the calicoctl BGP configuration walkthrough, against the file datastore " << store
+      << "\n";
   int failures = 0;
   for (const auto& step : kSteps) {
     if (step.file_name) {
@@ -76,7 +81,8 @@ int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err) {
     int rc = run_ctl(args, o, e);
     out << o.str() << e.str();
     // The second create of the same peer is expected to fail; anything else failing is a bug.
-    bool expected_failure = std::string(step.narration ? step.narration : "").find("twice") != std::string::npos;
+    bool expected_failure =
+        std::string(step.narration ? step.narration : "").find("twice") != std::string::npos;
     if ((rc != 0) != expected_failure) {
       err << "demo step failed unexpectedly: calicoctl " << step.command << "\n";
       ++failures;
@@ -87,6 +93,30 @@ int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err) {
   out << in.rdbuf();
   fs::remove_all(dir);
   return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err) {
+  if (opts.walkthrough) return run_walkthrough(opts, out, err);
+  const std::string flagship = "scenarios/library/mesh-to-route-reflectors.yaml";
+  scenarios::FileReader embedded = [](const std::string& path) -> std::optional<std::string> {
+    for (std::size_t i = 0; i < kEmbeddedFileCount; ++i)
+      if (path == kEmbeddedFiles[i].path) return std::string(kEmbeddedFiles[i].text);
+    return std::nullopt;
+  };
+  out << "peerlab demo: the flagship scenario, " << flagship << " (built in).\n"
+      << "The document's cluster moves from the node-to-node mesh to a route reflector, peers first and\n"
+      << "the mesh off last, and peerlab checks that no workload loses its route at any moment.\n\n";
+  RunArgs args;
+  args.files = {flagship};
+  args.html = opts.html;
+  int rc = run_scenarios(args, embedded, out, err, false);
+  if (!opts.html.empty() && rc != 2)
+    out << "\nThe HTML report is at " << std::filesystem::absolute(opts.html).string()
+        << "\n(other scenarios: peerlab run scenarios/library/*.yaml; the calicoctl walkthrough of the "
+           "document: peerlab demo --walkthrough)\n";
+  return rc;
 }
 
 }  // namespace peerlab::cli

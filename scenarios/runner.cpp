@@ -89,6 +89,9 @@ std::string session_line(const sim::SessionStatus& s) {
          "): " + std::string(bgp::to_string(s.proto)) + " " + s.info();
 }
 
+// How long a run goes on after it converged (see simulate()).
+constexpr Time kTail = 10 * sim::kSecond;
+
 class Runner {
  public:
   Runner(const Scenario& sc, const FileReader& read, const RunOptions& opts)
@@ -236,8 +239,11 @@ class Runner {
       auto next_event = net_->next_event_time();
       auto next_item = next_timed(now);
       bool past_last = now >= last && next_step_ >= sc_.steps.size();
+      // Once converged, the run goes on for a short tail, so that reports show the state the last
+      // step led to and not only the moment it was reached; a change in the tail undoes convergence.
+      if (converged_after_last && net_->last_change() > converged_at_) converged_after_last = false;
       if (past_last) {
-        if (converged_after_last) break;
+        if (converged_after_last && now >= converged_at_ + kTail) break;
         if (sc_.until && now >= last + *sc_.until) break;
       }
       if (now >= time_limit_ || outcome_ == sim::Outcome::EventLimit) break;
@@ -254,11 +260,12 @@ class Runner {
         if (next_item) target = std::min(target, *next_item);
       }
       if (sc_.until && past_last) target = std::min(target, last + *sc_.until);
+      if (converged_after_last) target = std::min(target, std::max(now, converged_at_ + kTail));
       target = std::min(target, time_limit_);
       auto rr = net_->run_until(target);
       r.events += rr.events;
       if (rr.outcome == sim::Outcome::EventLimit) outcome_ = sim::Outcome::EventLimit;
-      if (now >= last && next_step_ >= sc_.steps.size() && rr.converged_at &&
+      if (!converged_after_last && now >= last && next_step_ >= sc_.steps.size() && rr.converged_at &&
           rr.outcome != sim::Outcome::EventLimit) {
         converged_after_last = true;
         converged_at_ = *rr.converged_at;

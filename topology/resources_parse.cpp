@@ -129,8 +129,6 @@ std::optional<Micros> parse_duration_text(std::string_view s) {
     scale = 1e6;
   else if (unit == "m" || unit == "min")
     scale = 60e6;
-  else if (unit == "h")
-    scale = 3600e6;
   else
     return std::nullopt;
   // Parse integer and fraction separately so "0.1s" is exactly 100000us.

@@ -123,7 +123,7 @@ TEST(ScenarioRunner, AWindowThatTheRunNeverReachesFails) {
   auto r =
       run("  topology: mesh3.yaml\n"
           "  limits: {time: 10m}\n"
-          "  expect: [{during: [1h, end], reachability: full}]\n");
+          "  expect: [{during: [60m, end], reachability: full}]\n");
   EXPECT_EQ(r.result.outcome, sim::Outcome::TimeLimit);
   ASSERT_EQ(r.result.expectations.size(), 1u);
   EXPECT_FALSE(r.result.expectations[0].passed);
