@@ -519,6 +519,10 @@ ParsedScenario parse_scenario(std::string_view text, const std::string& filename
         for (const auto& e : ex) parse_expectation(ctx, e, s.expectations);
     }
   }
+  if (spec.valid() && s.expectations.empty() && !out.diagnostics.has_errors())
+    ctx.warning(spec.node(), "W401", "the scenario expects nothing: it passes whatever happens",
+                "add expectations under 'expect:' (docs/scenarios.md), e.g. '- {during: all, reachability: "
+                "continuous}'");
   if (s.name.empty()) {
     auto slash = filename.find_last_of('/');
     s.name = filename.substr(slash == std::string::npos ? 0 : slash + 1);

@@ -157,5 +157,15 @@ TEST(ScenarioParse, AcceptsOnlyStaticFindingCodes) {
             "expectations\n");
 }
 
+TEST(ScenarioParse, WarnsAboutAScenarioThatExpectsNothing) {
+  auto p = parse_scenario(kHead + "  steps: [{at: 1s, stop: n1}]\n", "s.yaml");
+  EXPECT_TRUE(p.scenario.has_value());
+  EXPECT_EQ(
+      p.diagnostics.to_string(),
+      "s.yaml:5:3: warning[W401]: the scenario expects nothing: it passes whatever happens\n"
+      "  hint: add expectations under 'expect:' (docs/scenarios.md), e.g. '- {during: all, reachability: "
+      "continuous}'\n");
+}
+
 }  // namespace
 }  // namespace peerlab::scenarios
