@@ -22,7 +22,7 @@
 //         reachability: continuous
 //
 // Parsing follows the topology loader: plain structs with source positions, every problem
-// collected as a diagnostic (codes E4xx, docs/scenarios.md), never an exception.
+// collected as a diagnostic (codes E5xx, docs/scenarios.md), never an exception.
 #pragma once
 
 #include <cstdint>

@@ -28,7 +28,7 @@ std::optional<TimePoint> read_time_point(Ctx& ctx, const YAML::Node& n, std::str
     if (n.Scalar() == "end") return TimePoint{true, 0};
     if (auto d = parse_duration(n.Scalar())) return TimePoint{false, *d};
   }
-  ctx.error(n, "E402", "invalid time " + describe(n) + " in '" + std::string(field) + "'",
+  ctx.error(n, "E502", "invalid time " + describe(n) + " in '" + std::string(field) + "'",
             std::string(kTimeHint));
   return std::nullopt;
 }
@@ -37,7 +37,7 @@ std::optional<Time> read_duration(Ctx& ctx, const YAML::Node& n, std::string_vie
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
   if (n.IsScalar())
     if (auto d = parse_duration(n.Scalar())) return *d;
-  ctx.error(n, "E402", "invalid duration " + describe(n) + " in '" + std::string(field) + "'",
+  ctx.error(n, "E502", "invalid duration " + describe(n) + " in '" + std::string(field) + "'",
             "write a number with a unit: 500ms, 30s, 2m");
   return std::nullopt;
 }
@@ -51,14 +51,14 @@ std::optional<Int> read_count(Ctx& ctx, const YAML::Node& n, std::string_view fi
         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return static_cast<Int>(std::stoull(s));
   }
-  ctx.error(n, "E406", "'" + std::string(field) + "' must be a whole number, found " + describe(n));
+  ctx.error(n, "E506", "'" + std::string(field) + "' must be a whole number, found " + describe(n));
   return std::nullopt;
 }
 
 std::optional<bool> read_bool(Ctx& ctx, const YAML::Node& n, std::string_view field) {
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
   if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
-  ctx.error(n, "E406", "'" + std::string(field) + "' must be true or false, found " + describe(n));
+  ctx.error(n, "E506", "'" + std::string(field) + "' must be true or false, found " + describe(n));
   return std::nullopt;
 }
 
@@ -89,20 +89,20 @@ constexpr FaultKey kFaultKeys[] = {
 void check_ctl_line(Ctx& ctx, const YAML::Node& at, const std::string& line) {
   auto parsed = parse_ctl_line(line);
   if (const auto* e = std::get_if<CtlUsageError>(&parsed)) {
-    ctx.error(at, "E404", "the calicoctl command '" + line + "' is not valid: " + e->detail,
+    ctx.error(at, "E504", "the calicoctl command '" + line + "' is not valid: " + e->detail,
               "write the command as an operator types it, e.g. 'calicoctl config set nodeToNodeMesh off'");
     return;
   }
   const auto& cmd = std::get<CtlCommand>(parsed);
   if (cmd.filename == "-")
-    ctx.error(at, "E404",
+    ctx.error(at, "E504",
               "the calicoctl command '" + line + "' reads standard input, which a scenario does not have",
               "put the resources in a file next to the scenario and name it with -f");
   if (cmd.verb == CtlVerb::NodeStatus && !cmd.node)
-    ctx.error(at, "E404", "'calicoctl node status' in a scenario must name the node",
+    ctx.error(at, "E504", "'calicoctl node status' in a scenario must name the node",
               "add --hostname=NODE (a scenario has no local node)");
   if (!cmd.datastore.empty() || !cmd.config_file.empty())
-    ctx.error(at, "E404", "the calicoctl command '" + line + "' names its own datastore",
+    ctx.error(at, "E504", "the calicoctl command '" + line + "' names its own datastore",
               "scenario steps act on the scenario's model; drop --datastore/--config");
 }
 
@@ -116,7 +116,7 @@ void parse_step(Ctx& ctx, const YAML::Node& n, std::vector<Step>& out) {
   auto at_node = r.require("at", kTimeHint);
   auto at = read_time_point(ctx, at_node, "at");
   if (at && at->end)
-    ctx.error(at_node, "E402", "a step cannot happen at 'end'",
+    ctx.error(at_node, "E502", "a step cannot happen at 'end'",
               "give the simulated time it happens at, e.g. 30s");
   std::vector<std::string> actions;
   if (auto run = r.get("run"); run.IsDefined() && !run.IsNull()) {
@@ -127,7 +127,7 @@ void parse_step(Ctx& ctx, const YAML::Node& n, std::vector<Step>& out) {
     if (auto e = read_count<int>(ctx, r.get("exit"), "exit")) c.expect_exit = *e;
     s.action = c;
   } else if (r.get("exit").IsDefined()) {
-    ctx.error(r.get("exit"), "E403", "'exit' belongs to a 'run' step",
+    ctx.error(r.get("exit"), "E503", "'exit' belongs to a 'run' step",
               "remove it, or add the command as 'run:'");
   }
   for (const auto& f : kFaultKeys) {
@@ -136,20 +136,20 @@ void parse_step(Ctx& ctx, const YAML::Node& n, std::vector<Step>& out) {
     actions.push_back(std::string(f.key));
     FaultStep fs{f.kind, scalar_or_error(ctx, v, f.key)};
     if (fs.target.empty() && (v.IsNull() || v.IsScalar()))
-      ctx.error(v, "E403", "'" + std::string(f.key) + "' needs the name of what it acts on",
+      ctx.error(v, "E503", "'" + std::string(f.key) + "' needs the name of what it acts on",
                 "e.g. '" + std::string(f.key) + ": Node2'");
     s.action = fs;
   }
   if (auto note = r.get("note"); note.IsDefined()) s.note = scalar_or_error(ctx, note, "note");
   if (actions.empty()) {
     ctx.error(
-        n, "E403", "a step must say what happens",
+        n, "E503", "a step must say what happens",
         "add 'run: calicoctl …' or a fault: stop, start, fail, recover, link-down, link-up, segment-down, "
         "segment-up");
     return;
   }
   if (actions.size() > 1) {
-    ctx.error(n, "E403", "a step does one thing; this one has " + actions[0] + " and " + actions[1],
+    ctx.error(n, "E503", "a step does one thing; this one has " + actions[0] + " and " + actions[1],
               "split it into two steps at the same time");
     return;
   }
@@ -167,7 +167,7 @@ std::optional<SessionsExpectation> read_sessions(Ctx& ctx, const YAML::Node& n) 
   SessionsExpectation e;
   if (n.IsScalar()) {
     if (n.Scalar() == "established") return e;
-    ctx.error(n, "E406", "sessions: " + describe(n) + " is not an expectation",
+    ctx.error(n, "E506", "sessions: " + describe(n) + " is not an expectation",
               "write 'sessions: established', or a mapping with node, peer and state");
     return std::nullopt;
   }
@@ -178,9 +178,9 @@ std::optional<SessionsExpectation> read_sessions(Ctx& ctx, const YAML::Node& n) 
     auto text = scalar_or_error(ctx, p, "peer");
     e.peer = parse_ip(text);
     if (!e.peer)
-      ctx.error(p, "E406", "peer " + describe(p) + " is not an IP address",
+      ctx.error(p, "E506", "peer " + describe(p) + " is not an IP address",
                 "the peer's address, e.g. 10.0.0.2");
-    if (!e.node) ctx.error(p, "E406", "a session named by peer also needs its node", "add 'node: NAME'");
+    if (!e.node) ctx.error(p, "E506", "a session named by peer also needs its node", "add 'node: NAME'");
   }
   if (auto s = r.get("state"); s.IsDefined()) {
     auto text = scalar_or_error(ctx, s, "state");
@@ -189,7 +189,7 @@ std::optional<SessionsExpectation> read_sessions(Ctx& ctx, const YAML::Node& n) 
           "states: Established, Idle, Connect, Active, OpenSent, OpenConfirm (BIRD), or up, start, "
           "down (calicoctl)";
       if (auto close = closest_match(text, kStates); !close.empty()) hint = "did you mean '" + close + "'?";
-      ctx.error(s, "E406", "unknown session state " + describe(s), hint);
+      ctx.error(s, "E506", "unknown session state " + describe(s), hint);
     }
     e.state = text;
   }
@@ -201,7 +201,7 @@ std::optional<ReachabilityExpectation> read_reachability(Ctx& ctx, const YAML::N
   if (n.IsScalar()) {
     if (n.Scalar() == "full" || n.Scalar() == "continuous") return e;
     ctx.error(
-        n, "E406", "reachability: " + describe(n) + " is not an expectation",
+        n, "E506", "reachability: " + describe(n) + " is not an expectation",
         "write 'reachability: full' (at a time; 'continuous' over a window means the same), or a mapping "
         "with from, to and reachable");
     return std::nullopt;
@@ -212,7 +212,7 @@ std::optional<ReachabilityExpectation> read_reachability(Ctx& ctx, const YAML::N
   if (auto v = r.str("to")) e.to = *v;
   if (auto v = read_bool(ctx, r.get("reachable"), "reachable")) e.reachable = *v;
   if (!e.reachable && !e.from && !e.to)
-    ctx.error(n, "E406", "'reachable: false' needs a pair to be about", "add from and to");
+    ctx.error(n, "E506", "'reachable: false' needs a pair to be about", "add from and to");
   return e;
 }
 
@@ -258,10 +258,10 @@ std::optional<RoutesExpectation> read_routes(Ctx& ctx, const YAML::Node& n) {
     e.prefix = parse_prefix(text);
     e.prefix_present = key == "has";
     if (!e.prefix)
-      ctx.error(p, "E406", std::string(key) + " " + describe(p) + " is not a prefix", "e.g. 10.0.0.0/26");
+      ctx.error(p, "E506", std::string(key) + " " + describe(p) + " is not a prefix", "e.g. 10.0.0.0/26");
   }
   if (!e.best && !e.at_least && !e.at_most && !e.prefix && r.valid())
-    ctx.error(n, "E406", "a routes expectation needs something to check", "add best, min, max, has or lacks");
+    ctx.error(n, "E506", "a routes expectation needs something to check", "add best, min, max, has or lacks");
   return e;
 }
 
@@ -277,7 +277,7 @@ std::optional<FindingExpectation> read_finding(Ctx& ctx, const YAML::Node& n) {
   }
   if (!e.code.empty() && e.code[0] != 'L')
     ctx.error(
-        n, "E406", "finding " + e.code + " is not a static (L) finding",
+        n, "E506", "finding " + e.code + " is not a static (L) finding",
         "scenarios check lint codes L1xx here; check sessions and reachability with their own expectations");
   return e;
 }
@@ -339,14 +339,14 @@ void parse_expectation(Ctx& ctx, const YAML::Node& n, std::vector<Expectation>& 
       auto to = read_time_point(ctx, during[1], "during");
       if (from && to) {
         if (from->end)
-          ctx.error(during[0], "E409", "a window cannot start at 'end'", "give its start, e.g. 0s");
+          ctx.error(during[0], "E509", "a window cannot start at 'end'", "give its start, e.g. 0s");
         else if (!to->end && to->at < from->at)
-          ctx.error(during, "E409", "the window ends before it starts", "write [from, to] with from <= to");
+          ctx.error(during, "E509", "the window ends before it starts", "write [from, to] with from <= to");
         else
           e.during = std::pair{*from, *to};
       }
     } else {
-      ctx.error(during, "E402", "during must be [from, to] or 'all', found " + describe(during),
+      ctx.error(during, "E502", "during must be [from, to] or 'all', found " + describe(during),
                 "e.g. 'during: [30s, end]'");
     }
   }
@@ -373,28 +373,28 @@ void parse_expectation(Ctx& ctx, const YAML::Node& n, std::vector<Expectation>& 
     if (auto d = read_duration(ctx, within, "within")) ce.within = *d;
     e.kind = ce;
     if (at_node.IsDefined() || during.IsDefined())
-      ctx.error(n, "E405", "a converged expectation has its own time ('within'), not 'at' or 'during'",
+      ctx.error(n, "E505", "a converged expectation has its own time ('within'), not 'at' or 'during'",
                 "remove at/during");
   }
   if (kinds.empty()) {
-    ctx.error(n, "E405", "an expectation must say what is expected",
+    ctx.error(n, "E505", "an expectation must say what is expected",
               "add one of: sessions, reachability, status, routes, converged, finding");
     return;
   }
   if (kinds.size() > 1) {
-    ctx.error(n, "E405", "an expectation checks one thing; this one has " + kinds[0] + " and " + kinds[1],
+    ctx.error(n, "E505", "an expectation checks one thing; this one has " + kinds[0] + " and " + kinds[1],
               "split it into two expectations");
     return;
   }
   bool converged = std::holds_alternative<ConvergedExpectation>(e.kind);
   if (!converged) {
     if (at_node.IsDefined() && during.IsDefined()) {
-      ctx.error(n, "E405", "an expectation holds at a time or during a window, not both",
+      ctx.error(n, "E505", "an expectation holds at a time or during a window, not both",
                 "keep 'at' or 'during'");
       return;
     }
     if (!at_node.IsDefined() && !during.IsDefined()) {
-      ctx.error(n, "E405", "an expectation must say when it holds",
+      ctx.error(n, "E505", "an expectation must say when it holds",
                 "add 'at: 30s', 'at: end' or 'during: [0s, end]'");
       return;
     }
@@ -402,7 +402,7 @@ void parse_expectation(Ctx& ctx, const YAML::Node& n, std::vector<Expectation>& 
     if (std::holds_alternative<StatusExpectation>(e.kind) ||
         std::holds_alternative<FindingExpectation>(e.kind)) {
       if (e.during)
-        ctx.error(during, "E405", std::string(kinds[0]) + " expectations hold at a point in time",
+        ctx.error(during, "E505", std::string(kinds[0]) + " expectations hold at a point in time",
                   "use 'at' instead of 'during'");
     }
   }
@@ -413,7 +413,7 @@ void parse_expectation(Ctx& ctx, const YAML::Node& n, std::vector<Expectation>& 
 void read_topology(Ctx& ctx, const YAML::Node& n, std::string_view text, Scenario& s) {
   if (!n.IsDefined() || n.IsNull()) return;
   if (!n.IsScalar()) {
-    ctx.error(n, "E407", "topology must be a path or a block of YAML documents, found " + describe(n),
+    ctx.error(n, "E507", "topology must be a path or a block of YAML documents, found " + describe(n),
               "write 'topology: cluster.yaml', or 'topology: |' followed by the documents, indented");
     return;
   }
@@ -455,7 +455,7 @@ ParsedScenario parse_scenario(std::string_view text, const std::string& filename
   docs.erase(std::remove_if(docs.begin(), docs.end(), [](const YAML::Node& d) { return d.IsNull(); }),
              docs.end());
   if (docs.size() != 1) {
-    out.diagnostics.error("E401", {filename, docs.size() > 1 ? ctx.loc(docs[1]).line : 1, 1},
+    out.diagnostics.error("E501", {filename, docs.size() > 1 ? ctx.loc(docs[1]).line : 1, 1},
                           docs.empty()
                               ? "the file holds no scenario"
                               : "a scenario file holds one document; found " + std::to_string(docs.size()),
@@ -472,7 +472,7 @@ ParsedScenario parse_scenario(std::string_view text, const std::string& filename
   auto kind = top.str("kind", true, "kind: Scenario").value_or("");
   if ((!api.empty() && api != "peerlab/v1") || (!kind.empty() && kind != "Scenario"))
     ctx.error(
-        doc, "E401", "expected a peerlab/v1 Scenario, found " + (api.empty() ? "?" : api) + " " + kind,
+        doc, "E501", "expected a peerlab/v1 Scenario, found " + (api.empty() ? "?" : api) + " " + kind,
         "a scenario starts with 'apiVersion: peerlab/v1' and 'kind: Scenario'; topology files are given "
         "to it in spec.topology");
   if (out.diagnostics.has_errors()) return out;  // not a scenario: its fields would only add noise
@@ -495,7 +495,7 @@ ParsedScenario parse_scenario(std::string_view text, const std::string& filename
       else if (v == "calico")
         s.timers = TimerProfile::Calico;
       else
-        ctx.error(t, "E408", "unknown timer profile " + describe(t),
+        ctx.error(t, "E508", "unknown timer profile " + describe(t),
                   "bird (BIRD 2's defaults) or calico (calico/node's v3 template)");
     }
     if (auto l = spec.get("limits"); l.IsDefined()) {
@@ -520,7 +520,7 @@ ParsedScenario parse_scenario(std::string_view text, const std::string& filename
     }
   }
   if (spec.valid() && s.expectations.empty() && !out.diagnostics.has_errors())
-    ctx.warning(spec.node(), "W401", "the scenario expects nothing: it passes whatever happens",
+    ctx.warning(spec.node(), "W501", "the scenario expects nothing: it passes whatever happens",
                 "add expectations under 'expect:' (docs/scenarios.md), e.g. '- {during: all, reachability: "
                 "continuous}'");
   if (s.name.empty()) {

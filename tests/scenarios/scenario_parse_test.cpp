@@ -70,7 +70,7 @@ TEST(ScenarioParse, KeepsWhereAnInlineTopologyStarts) {
 TEST(ScenarioParse, RejectsACalicoctlCommandThatCalicoctlWouldReject) {
   EXPECT_EQ(
       errors(kHead + "  steps:\n    - {at: 1s, run: calicoctl config sett nodeToNodeMesh off}\n"),
-      "s.yaml:7:21: error[E404]: the calicoctl command 'calicoctl config sett nodeToNodeMesh off' is not "
+      "s.yaml:7:21: error[E504]: the calicoctl command 'calicoctl config sett nodeToNodeMesh off' is not "
       "valid: unknown config command 'sett'; use set, unset, view or get\n"
       "  hint: write the command as an operator types it, e.g. 'calicoctl config set nodeToNodeMesh off'\n");
 }
@@ -78,31 +78,31 @@ TEST(ScenarioParse, RejectsACalicoctlCommandThatCalicoctlWouldReject) {
 TEST(ScenarioParse, RejectsAStepThatReadsStandardInput) {
   EXPECT_EQ(
       errors(kHead + "  steps:\n    - {at: 1s, run: calicoctl create -f -}\n"),
-      "s.yaml:7:21: error[E404]: the calicoctl command 'calicoctl create -f -' reads standard input, which a "
+      "s.yaml:7:21: error[E504]: the calicoctl command 'calicoctl create -f -' reads standard input, which a "
       "scenario does not have\n"
       "  hint: put the resources in a file next to the scenario and name it with -f\n");
 }
 
 TEST(ScenarioParse, RejectsNodeStatusWithoutANode) {
   EXPECT_EQ(errors(kHead + "  steps:\n    - {at: 1s, run: calicoctl node status}\n"),
-            "s.yaml:7:21: error[E404]: 'calicoctl node status' in a scenario must name the node\n"
+            "s.yaml:7:21: error[E504]: 'calicoctl node status' in a scenario must name the node\n"
             "  hint: add --hostname=NODE (a scenario has no local node)\n");
 }
 
 TEST(ScenarioParse, RejectsAStepWithTwoActionsOrNone) {
   EXPECT_EQ(errors(kHead + "  steps:\n    - {at: 1s, stop: n1, start: n1}\n    - {at: 2s}\n"),
-            "s.yaml:7:7: error[E403]: a step does one thing; this one has stop and start\n"
+            "s.yaml:7:7: error[E503]: a step does one thing; this one has stop and start\n"
             "  hint: split it into two steps at the same time\n"
-            "s.yaml:8:7: error[E403]: a step must say what happens\n"
+            "s.yaml:8:7: error[E503]: a step must say what happens\n"
             "  hint: add 'run: calicoctl …' or a fault: stop, start, fail, recover, link-down, link-up, "
             "segment-down, segment-up\n");
 }
 
 TEST(ScenarioParse, RejectsTimesWithoutUnitsAndStepsAtTheEnd) {
   EXPECT_EQ(errors(kHead + "  steps:\n    - {at: 30, stop: n1}\n    - {at: end, stop: n1}\n"),
-            "s.yaml:7:12: error[E402]: invalid time '30' in 'at'\n"
+            "s.yaml:7:12: error[E502]: invalid time '30' in 'at'\n"
             "  hint: write a duration with a unit (500ms, 30s, 2m) or 'end'\n"
-            "s.yaml:8:12: error[E402]: a step cannot happen at 'end'\n"
+            "s.yaml:8:12: error[E502]: a step cannot happen at 'end'\n"
             "  hint: give the simulated time it happens at, e.g. 30s\n");
 }
 
@@ -110,27 +110,27 @@ TEST(ScenarioParse, RejectsAnExpectationWithoutATimeOrWithTwoKinds) {
   EXPECT_EQ(
       errors(kHead + "  expect:\n    - {sessions: established}\n"
                      "    - {at: end, sessions: established, reachability: full}\n"),
-      "s.yaml:7:7: error[E405]: an expectation must say when it holds\n"
+      "s.yaml:7:7: error[E505]: an expectation must say when it holds\n"
       "  hint: add 'at: 30s', 'at: end' or 'during: [0s, end]'\n"
-      "s.yaml:8:7: error[E405]: an expectation checks one thing; this one has sessions and reachability\n"
+      "s.yaml:8:7: error[E505]: an expectation checks one thing; this one has sessions and reachability\n"
       "  hint: split it into two expectations\n");
 }
 
 TEST(ScenarioParse, RejectsAWindowThatEndsBeforeItStarts) {
   EXPECT_EQ(errors(kHead + "  expect:\n    - {during: [20s, 10s], reachability: full}\n"),
-            "s.yaml:7:16: error[E409]: the window ends before it starts\n"
+            "s.yaml:7:16: error[E509]: the window ends before it starts\n"
             "  hint: write [from, to] with from <= to\n");
 }
 
 TEST(ScenarioParse, SuggestsTheStateMeant) {
   EXPECT_EQ(errors(kHead + "  expect:\n    - {at: end, sessions: {node: n1, state: Establised}}\n"),
-            "s.yaml:7:45: error[E406]: unknown session state 'Establised'\n"
+            "s.yaml:7:45: error[E506]: unknown session state 'Establised'\n"
             "  hint: did you mean 'Established'?\n");
 }
 
 TEST(ScenarioParse, SuggestsTheFieldMeant) {
   EXPECT_EQ(errors(kHead + "  expect:\n    - {at: end, reachabilty: full}\n"),
-            "s.yaml:7:7: error[E405]: an expectation must say what is expected\n"
+            "s.yaml:7:7: error[E505]: an expectation must say what is expected\n"
             "  hint: add one of: sessions, reachability, status, routes, converged, finding\n"
             "s.yaml:7:17: error[E104]: unknown field 'reachabilty' in an expectation\n"
             "  hint: did you mean 'reachability'?\n");
@@ -139,7 +139,7 @@ TEST(ScenarioParse, SuggestsTheFieldMeant) {
 TEST(ScenarioParse, RejectsATopologyFileGivenAsTheScenario) {
   EXPECT_EQ(
       errors("apiVersion: v1\nkind: node\nmetadata: {name: n1}\nspec: {}\n"),
-      "s.yaml:1:1: error[E401]: expected a peerlab/v1 Scenario, found v1 node\n"
+      "s.yaml:1:1: error[E501]: expected a peerlab/v1 Scenario, found v1 node\n"
       "  hint: a scenario starts with 'apiVersion: peerlab/v1' and 'kind: Scenario'; topology files are "
       "given to it in spec.topology\n");
 }
@@ -152,7 +152,7 @@ TEST(ScenarioParse, ReportsYamlSyntaxErrorsWithTheirPosition) {
 
 TEST(ScenarioParse, AcceptsOnlyStaticFindingCodes) {
   EXPECT_EQ(errors(kHead + "  expect:\n    - {at: end, finding: R100}\n"),
-            "s.yaml:7:26: error[E406]: finding R100 is not a static (L) finding\n"
+            "s.yaml:7:26: error[E506]: finding R100 is not a static (L) finding\n"
             "  hint: scenarios check lint codes L1xx here; check sessions and reachability with their own "
             "expectations\n");
 }
@@ -162,7 +162,7 @@ TEST(ScenarioParse, WarnsAboutAScenarioThatExpectsNothing) {
   EXPECT_TRUE(p.scenario.has_value());
   EXPECT_EQ(
       p.diagnostics.to_string(),
-      "s.yaml:5:3: warning[W401]: the scenario expects nothing: it passes whatever happens\n"
+      "s.yaml:5:3: warning[W501]: the scenario expects nothing: it passes whatever happens\n"
       "  hint: add expectations under 'expect:' (docs/scenarios.md), e.g. '- {during: all, reachability: "
       "continuous}'\n");
 }
