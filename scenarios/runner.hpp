@@ -47,6 +47,7 @@ struct RunOptions {
 struct StepRecord {
   Time at = 0;
   std::string text;  // describe(step)
+  std::string note;  // the step's `note:`
   SourceLoc loc;
   bool ok = true;     // the command exited as expected, or the fault's target exists
   std::string error;  // why not
