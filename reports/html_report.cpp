@@ -47,6 +47,7 @@ td.pass, .result.pass { color: #2e7d32; font-weight: bold; } td.fail, .result.fa
 tr.fail td { background: #fff5f5; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .loc { color: #777; font-size: 12px; }
+.step-note { color: #444; font-style: italic; margin-top: 2px; }
 ul.evidence { margin: 4px 0 0; padding-left: 18px; color: #444; }
 pre { background: #f6f6f6; border: 1px solid #e3e3e3; padding: 8px; overflow-x: auto; font-size: 12px; margin: 4px 0; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 14px; max-width: 960px; }
@@ -85,7 +86,7 @@ footer { color: #888; font-size: 12px; text-align: center; padding: 16px; }
 {{/gaps}}</table>{{/has_gaps}}
 <h3>Steps</h3>
 {{#has_steps}}<table class="steps"><tr><th class="num">#</th><th class="num">Time</th><th>Step</th><th>Result and output</th></tr>
-{{#steps}}<tr class="{{class}}"><td class="num">{{number}}</td><td class="num">{{at}}</td><td><code>{{text}}</code><div class="loc">{{loc}}</div></td><td><span class="result {{class}}">{{result}}</span>{{#has_output}}<pre>{{output}}</pre>{{/has_output}}</td></tr>
+{{#steps}}<tr class="{{class}}"><td class="num">{{number}}</td><td class="num">{{at}}</td><td><code>{{text}}</code>{{#has_note}}<div class="step-note">{{note}}</div>{{/has_note}}<div class="loc">{{loc}}</div></td><td><span class="result {{class}}">{{result}}</span>{{#has_output}}<pre>{{output}}</pre>{{/has_output}}</td></tr>
 {{/steps}}</table>{{/has_steps}}
 {{^has_steps}}<p class="note">No steps: the network is simulated from power-on to convergence.</p>{{/has_steps}}
 <h3>Over simulated time</h3>
@@ -320,6 +321,8 @@ mstch::map scenario_context(const ScenarioRun& run, std::size_t index) {
     steps.push_back(mstch::map{{"number", std::to_string(i + 1)},
                                {"at", format_time(s.at)},
                                {"text", s.text},
+                               {"has_note", !s.note.empty()},
+                               {"note", s.note},
                                {"loc", loc_text(s.loc)},
                                {"class", std::string(s.ok ? "pass" : "fail")},
                                {"result", s.ok ? std::string("ok") : "FAILED: " + s.error},

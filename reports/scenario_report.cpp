@@ -235,7 +235,7 @@ std::string scenarios_junit(const std::vector<const ScenarioResult*>& runs) {
     }
     for (const auto& st : r.steps) {
       if (st.ok) continue;
-      std::string body = step_output(st);
+      std::string body = (st.note.empty() ? "" : "note: " + st.note + "\n") + step_output(st);
       testcase("step at " + format_time(st.at) + ": " + st.text, st.loc,
                "      <failure" + attr("type", "step") + attr("message", st.error) + ">" + xml_escape(body) +
                    "</failure>\n");
@@ -308,6 +308,7 @@ json step_json(const StepRecord& s) {
   json j;
   j["at_us"] = s.at;
   j["text"] = s.text;
+  j["note"] = s.note;
   j["location"] = loc_json(s.loc);
   j["ok"] = s.ok;
   j["error"] = s.error;

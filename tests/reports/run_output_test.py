@@ -56,6 +56,7 @@ reach = next(e for e in stop["expectations"] if e["kind"] == "reachability")
 check(not reach["passed"] and len(reach["pair_gaps"]) == 5, "stop-n3: the continuity failure and its five pairs")
 check(any(g["to_us"] is None for p in reach["pair_gaps"] for g in p["gaps"]), "stop-n3: a gap until the end is null")
 check(any(st["ctl"] and st["ctl"]["exit_code"] != 0 and not st["ok"] for st in stop["steps"]), "stop-n3: failed ctl step")
+check(stop["steps"][0]["note"] == "calico/node is restarted for an upgrade", "stop-n3: the step's note")
 mesh = next(s for s in all_doc["scenarios"] if s["name"] == "mesh-comes-up")
 check(any(st["status"] and st["status"]["node"] == "n1" and len(st["status"]["sessions"]) == 4 for st in mesh["steps"]),
       "mesh-comes-up: node status step with n1's four sessions")

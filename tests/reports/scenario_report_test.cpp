@@ -181,6 +181,8 @@ TEST(ScenariosHtml, HasTheVerdictBannerChartsGraphAndEveryNodesStatus) {
   EXPECT_EQ(count(html, "<div class=\"graph\"><svg"), 2u);
   EXPECT_EQ(count(html, "<pre class=\"node-status\">"), 10u);
   EXPECT_NE(html.find("lost at 8.002s for 2.998s"), std::string::npos);
+  EXPECT_NE(html.find("<div class=\"step-note\">calico&#x2F;node is restarted for an upgrade</div>"),
+            std::string::npos);
   EXPECT_EQ(html.find("http://www.w3.org/Graphics"), std::string::npos);  // no DOCTYPEs of the SVGs
   EXPECT_EQ(html.find("<?xml"), std::string::npos);
   std::regex external(R"re((src|href)="(https?:)?//)re");

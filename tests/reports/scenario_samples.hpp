@@ -172,6 +172,7 @@ inline ScenarioRun failed_run() {
   StepRecord stop;
   stop.at = 8 * kSecond;
   stop.text = "stop n3";
+  stop.note = "calico/node is restarted for an upgrade";
   stop.loc = {r.file, 9, 9};
   r.steps.push_back(stop);
   advance(run, 10500 * kMillisecond, 8);
