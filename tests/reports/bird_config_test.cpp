@@ -71,7 +71,19 @@ TEST(BirdConfig, AReflectorMarksItsClientsAndItsClusterIdButNotTheOtherReflector
                       "  neighbor 10.0.0.22 as 64511;\n}"),
             std::string::npos)
       << conf;
-  EXPECT_NE(conf.find("graceful restart on;"), std::string::npos);
+  EXPECT_EQ(conf.find("graceful restart"), std::string::npos);  // BIRD's profile: GR aware only
+}
+
+TEST(BirdConfig, CalicosTimerProfileGivesTheTemplatesTimersAndGracefulRestart) {
+  auto speakers = derive_speakers(load(src("tests/sim/topologies/as-mismatch.yaml")));
+  std::string conf = bird_config(speaker(speakers, "n1"));
+  EXPECT_NE(conf.find("  hold time 240;\n  startup hold time 240;\n  connect delay time 2;\n"
+                      "  connect retry time 5;\n  error wait time 5,30;\n  graceful restart on;\n"
+                      "  graceful restart time 120;\n"),
+            std::string::npos)
+      << conf;
+  // The configured (wrong) AS is what BIRD is told, as calico/node would render it.
+  EXPECT_NE(conf.find("  neighbor 10.0.0.52 as 64999;\n"), std::string::npos) << conf;
 }
 
 TEST(BirdConfig, PortAndStrictBindAreRenderedForSideBySideDaemons) {
