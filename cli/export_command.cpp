@@ -20,7 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Writes `text` to dir/name through a temporary file in the same directory: write, fsync, rename.
-bool write_atomically(const fs::path& dir, const std::string& name, const std::string& text, std::string& error) {
+bool write_atomically(const fs::path& dir, const std::string& name, const std::string& text,
+                      std::string& error) {
   fs::path final_path = dir / name;
   fs::path tmp = dir / ("." + name + ".tmp");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -59,7 +60,8 @@ void register_export_command(CLI::App& app, ExportArgs& a) {
   auto* cmd = app.add_subcommand("export", "Export a design as other tools' configuration");
   cmd->require_subcommand(1);
   auto* bird = cmd->add_subcommand(
-      "bird", "Write each node's and router's BIRD 2 configuration (as calico/node renders it) and index.txt");
+      "bird",
+      "Write each node's and router's BIRD 2 configuration (as calico/node renders it) and index.txt");
   bird->add_option("files", a.files, "peerlab files (- reads stdin)")->required();
   bird->add_option("-o,--output", a.output_dir, "directory to write into (created if missing)")->required();
   bird->add_option("--port", a.port, "TCP port of every session instead of 179 (local/neighbor … port N)")
@@ -97,7 +99,8 @@ int run_export_command(CLI::App& app, const ExportArgs& a) {
       return 2;
     }
   }
-  std::cerr << "wrote " << files.size() - 1 << " BIRD configurations and index.txt to " << a.output_dir << "\n";
+  std::cerr << "wrote " << files.size() - 1 << " BIRD configurations and index.txt to " << a.output_dir
+            << "\n";
   return 0;
 }
 

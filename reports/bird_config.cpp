@@ -10,13 +10,19 @@ namespace {
 
 // BIRD's timer options take whole seconds; a fraction is rounded up (the simulator's profiles are
 // whole seconds anyway).
-std::int64_t seconds(Millis ms) { return (ms + 999) / 1000; }
+std::int64_t seconds(Millis ms) {
+  return (ms + 999) / 1000;
+}
 
-bool is_v4(const IpAddr& a) { return a.family == Family::V4; }
-
-std::string family_suffix(Family f) { return f == Family::V4 ? "" : "6"; }
-std::string channel(Family f) { return f == Family::V4 ? "ipv4" : "ipv6"; }
-std::string export_filter(Family f) { return "calico_export_to_bgp_peers" + family_suffix(f); }
+std::string family_suffix(Family f) {
+  return f == Family::V4 ? "" : "6";
+}
+std::string channel(Family f) {
+  return f == Family::V4 ? "ipv4" : "ipv6";
+}
+std::string export_filter(Family f) {
+  return "calico_export_to_bgp_peers" + family_suffix(f);
+}
 std::string template_name(const SpeakerConfig& s, Family f) {
   return (s.kind == SpeakerKind::CalicoNode ? "bgp_template" : "fabric_template") + family_suffix(f);
 }
@@ -103,7 +109,9 @@ std::string safe_name(const std::string& name) {
 
 }  // namespace
 
-std::string bird_config_file_name(const SpeakerConfig& speaker) { return safe_name(speaker.name) + ".conf"; }
+std::string bird_config_file_name(const SpeakerConfig& speaker) {
+  return safe_name(speaker.name) + ".conf";
+}
 
 std::string bird_config(const SpeakerConfig& s, const BirdExportOptions& o) {
   std::ostringstream out;
@@ -120,8 +128,9 @@ std::string bird_config(const SpeakerConfig& s, const BirdExportOptions& o) {
     for (const auto& p : s.originated)
       if (p.addr.family == f) routes.push_back(&p);
     if (routes.empty()) continue;
-    out << "# " << (node ? "The node's blocks (calico/node's bird_ipam: a blackhole route per block)."
-                         : "Routes the router originates.")
+    out << "# "
+        << (node ? "The node's blocks (calico/node's bird_ipam: a blackhole route per block)."
+                 : "Routes the router originates.")
         << "\n";
     out << "protocol static static" << (f == Family::V4 ? "4" : "6") << " {\n  " << channel(f) << ";\n";
     for (const auto* p : routes) out << "  route " << to_string(*p) << " blackhole;\n";
@@ -180,8 +189,8 @@ std::string bird_index(const std::vector<SpeakerConfig>& speakers) {
   out << "# peerlab export bird: one line per speaker\n";
   out << "# speaker kind as router-id addresses file\n";
   for (const auto& s : speakers) {
-    out << s.name << " " << (s.kind == SpeakerKind::CalicoNode ? "calico-node" : "router") << " " << s.local_as
-        << " " << format_cluster_id(s.router_id) << " ";
+    out << s.name << " " << (s.kind == SpeakerKind::CalicoNode ? "calico-node" : "router") << " "
+        << s.local_as << " " << format_cluster_id(s.router_id) << " ";
     for (std::size_t i = 0; i < s.addresses.size(); ++i) out << (i ? "," : "") << to_string(s.addresses[i]);
     if (s.addresses.empty()) out << "-";
     out << " " << bird_config_file_name(s) << "\n";

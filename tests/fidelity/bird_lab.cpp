@@ -68,7 +68,8 @@ std::string normalize_info(const std::string& state, const std::string& info) {
   if (state == "start") {
     auto sp = s.find(' ');
     std::string word = s.substr(0, sp);
-    if (word == "Idle" || word == "Connect" || word == "Active" || word == "OpenSent" || word == "OpenConfirm")
+    if (word == "Idle" || word == "Connect" || word == "Active" || word == "OpenSent" ||
+        word == "OpenConfirm")
       s = "Retrying" + (sp == std::string::npos ? std::string() : s.substr(sp));
   }
   return s;
@@ -144,7 +145,8 @@ SpeakerView peerlab_view(const sim::Network& net, sim::SpeakerId id) {
       k.next_hop = to_string(r.attrs.next_hop);
       k.as_path = bgp::format_as_path(r.attrs.as_path);
       if (r.attrs.originator_id) k.originator = bgp::format_router_id(*r.attrs.originator_id);
-      for (auto c : r.attrs.cluster_list) k.cluster_list += (k.cluster_list.empty() ? "" : " ") + bgp::format_router_id(c);
+      for (auto c : r.attrs.cluster_list)
+        k.cluster_list += (k.cluster_list.empty() ? "" : " ") + bgp::format_router_id(c);
     }
     v.best[to_string(r.prefix)] = k;
   }
@@ -173,8 +175,8 @@ std::map<IpAddr, IpAddr> remap_to_loopback(Topology& t, std::uint8_t second, std
   auto map_addr = [&](IpAddr& a) {
     if (a.family != Family::V4) return;
     IpAddr old = a;
-    a = IpAddr::v4((127U << 24) | (std::uint32_t(second) << 16) | ((third.at(a.v4_value() >> 8) & 0xFF) << 8) |
-                   (a.v4_value() & 0xFF));
+    a = IpAddr::v4((127U << 24) | (std::uint32_t(second) << 16) |
+                   ((third.at(a.v4_value() >> 8) & 0xFF) << 8) | (a.v4_value() & 0xFF));
     moved[old] = a;
   };
   // A prefix keeps its host byte and its length, at least /24 (a shorter one is narrowed to its /24).
@@ -229,8 +231,8 @@ std::vector<std::string> differences(const NetworkView& bird, const NetworkView&
         return it == m.end() ? std::string("(none)") : it->second.state + " " + it->second.info;
       };
       if (bi == b.sessions.end() || pi == p.sessions.end() || !(bi->second == pi->second))
-        out.push_back(s + " " + k + ": BIRD '" + show(bi, b.sessions) + "', peerlab '" + show(pi, p.sessions) +
-                      "'");
+        out.push_back(s + " " + k + ": BIRD '" + show(bi, b.sessions) + "', peerlab '" +
+                      show(pi, p.sessions) + "'");
     }
     std::set<std::string> prefixes;
     for (const auto& [k, v] : b.best) prefixes.insert(k);

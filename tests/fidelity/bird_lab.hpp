@@ -37,7 +37,7 @@ struct RouteKey {
 };
 
 struct SpeakerView {
-  std::map<std::string, SessionKey> sessions;  // by protocol name
+  std::map<std::string, SessionKey> sessions;   // by protocol name
   std::map<std::string, std::string> raw_info;  // by protocol name, as BIRD/peerlab printed it
   std::map<std::string, RouteKey> best;         // by prefix
   bool operator==(const SpeakerView& o) const { return sessions == o.sessions && best == o.best; }

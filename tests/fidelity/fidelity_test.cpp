@@ -61,7 +61,9 @@ void short_timers(Topology& t) {
   t.timers.present = true;
 }
 
-double seconds(sim::Time t) { return static_cast<double>(t) / static_cast<double>(sim::kSecond); }
+double seconds(sim::Time t) {
+  return static_cast<double>(t) / static_cast<double>(sim::kSecond);
+}
 
 class Case {
  public:
@@ -69,7 +71,8 @@ class Case {
   // octet also depends on the pid, so two runs of the suite at once do not collide either.
   Case(const std::string& name, int id, Topology t) : name_(name), t_(std::move(t)) {
     short_timers(t_);
-    remap_to_loopback(t_, static_cast<std::uint8_t>(100 + id), static_cast<std::uint8_t>((::getpid() % 40) * 6));
+    remap_to_loopback(t_, static_cast<std::uint8_t>(100 + id),
+                      static_cast<std::uint8_t>((::getpid() % 40) * 6));
     speakers_ = derive_speakers(t_);
     lab_ = std::make_unique<BirdLab>(name);
   }
@@ -152,6 +155,18 @@ class Case {
     ADD_FAILURE() << name_ << ": BIRD and peerlab differ:\n" << all << "peerlab:\n" << describe(peerlab);
   }
 
+  // For the sessions that are not up: every Info BIRD showed while it was observed, and peerlab's
+  // at rest, unnormalized (docs/fidelity.md lists them; the FSM word is not compared).
+  void print_raw(const Observation& bird) const {
+    for (const auto& line : bird.info_seen)
+      if (line.find("Established") == std::string::npos)
+        std::cout << "[" << name_ << "] BIRD showed " << line << "\n";
+    for (const auto& [speaker, v] : peerlab_views())
+      for (const auto& [p, info] : v.raw_info)
+        if (info != "Established")
+          std::cout << "[" << name_ << "] peerlab shows " << speaker << " " << p << ": " << info << "\n";
+  }
+
   // Prints both times and their ratio; checks the ratio when both are meaningful.
   void report_timing(const std::string& what, double bird_s, double peerlab_s, bool check = true) {
     double ratio = peerlab_s > 0 ? bird_s / peerlab_s : 0;
@@ -198,6 +213,7 @@ void cold_start(const std::string& name, int id, const std::string& file, bool a
   auto obs = c.observe_bird(t0);
   auto r = c.simulate();
   c.expect_agreement(obs.view, c.peerlab_views());
+  c.print_raw(obs);
   if (all_up_expected) {
     c.report_timing("established", obs.all_established_s, c.peerlab_all_established());
     c.report_timing("converged", obs.last_change_s, seconds(r.converged_at.value_or(r.time)));
@@ -234,6 +250,7 @@ TEST_F(Fidelity, AOneSidedPeeringAgreesWithBird) {
   nobody = nobody.substr(0, nobody.rfind('.')) + ".49";
   unowned_peer_is_refused(peerlab, "n1", "Node_" + protocol_suffix(*parse_ip(nobody)));
   c.expect_agreement(obs.view, peerlab);
+  c.print_raw(obs);
   c.report_timing("established", obs.all_established_s, c.peerlab_all_established());
 }
 
@@ -246,7 +263,8 @@ TEST_F(Fidelity, AConfigurationChangeAppliedLiveAgreesWithBirdReconfigure) {
   c.simulate();
   auto peerlab = c.peerlab_views();
   std::string n1 = c.address_of("n1");
-  unowned_peer_is_refused(peerlab, "n1", "Node_" + protocol_suffix(*parse_ip(n1.substr(0, n1.rfind('.')) + ".43")));
+  unowned_peer_is_refused(peerlab, "n1",
+                          "Node_" + protocol_suffix(*parse_ip(n1.substr(0, n1.rfind('.')) + ".43")));
   c.expect_agreement(before.view, peerlab);
 
   Topology& t = c.topology();
@@ -277,8 +295,10 @@ TEST_F(Fidelity, AConfigurationChangeAppliedLiveAgreesWithBirdReconfigure) {
   auto r = c.net().run();
   EXPECT_EQ(r.outcome, sim::Outcome::Converged);
   peerlab = c.peerlab_views();
-  unowned_peer_is_refused(peerlab, "n1", "Node_" + protocol_suffix(*parse_ip(n1.substr(0, n1.rfind('.')) + ".43")));
+  unowned_peer_is_refused(peerlab, "n1",
+                          "Node_" + protocol_suffix(*parse_ip(n1.substr(0, n1.rfind('.')) + ".43")));
   c.expect_agreement(after.view, peerlab);
+  c.print_raw(after);
   EXPECT_EQ(after.view.at("n2").sessions.at("Node_" + protocol_suffix(*parse_ip(n1))).state, "up");
   c.report_timing("established after configure", after.all_established_s,
                   c.peerlab_all_established(changed_at), false);
@@ -300,6 +320,7 @@ TEST_F(Fidelity, ADaemonStoppedLeavesItsPeersWithTheSameViewAsInBird) {
   auto r = c.net().run();
   EXPECT_EQ(r.outcome, sim::Outcome::Converged);
   c.expect_agreement(after.view, c.peerlab_views());
+  c.print_raw(after);
   std::cout << "[stop] BIRD settled " << after.last_change_s << " s after the kill; peerlab's last change "
             << seconds(r.converged_at.value_or(r.time) - stopped_at) << " s after the stop\n";
 }
@@ -334,7 +355,8 @@ TEST_F(Fidelity, AFrozenDaemonIsDetectedByTheHoldTimerAsInBird) {
       bool all_down = true;
       for (const auto& [speaker, sv] : v)
         for (const auto& [p, s] : sv.sessions)
-          if (p == "Mesh_" + protocol_suffix(*parse_ip(c.address_of("n3"))) && s.state == "up") all_down = false;
+          if (p == "Mesh_" + protocol_suffix(*parse_ip(c.address_of("n3"))) && s.state == "up")
+            all_down = false;
       if (all_down && detected < 0) detected = std::chrono::duration<double>(Clock::now() - t1).count();
       after.view = v;
       if (detected >= 0 && std::chrono::duration<double>(Clock::now() - t1).count() > detected + 1.0) break;

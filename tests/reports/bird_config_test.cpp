@@ -38,7 +38,9 @@ const SpeakerConfig& speaker(const std::vector<SpeakerConfig>& all, const std::s
   throw std::runtime_error("no speaker " + name);
 }
 
-std::string src(const std::string& relative) { return std::string(PEERLAB_SOURCE_DIR) + "/" + relative; }
+std::string src(const std::string& relative) {
+  return std::string(PEERLAB_SOURCE_DIR) + "/" + relative;
+}
 
 TEST(BirdConfig, AMeshNodeGetsCalicosTemplateAndOneProtocolPerOtherNode) {
   auto speakers = derive_speakers(load(src("tests/sim/topologies/mesh5.yaml")));
@@ -105,7 +107,8 @@ TEST(BirdConfig, TheIndexListsEverySpeakerWithItsRouterIdAddressesAndFile) {
   auto speakers = derive_speakers(load(src("tests/sim/topologies/as-per-rack.yaml")));
   std::string index = bird_index(speakers);
   EXPECT_NE(index.find("n11 calico-node 65001 10.1.1.11 10.1.1.11 n11.conf\n"), std::string::npos) << index;
-  EXPECT_NE(index.find("tor1 router 65001 10.0.0.11 10.1.1.1,10.0.0.11 tor1.conf\n"), std::string::npos) << index;
+  EXPECT_NE(index.find("tor1 router 65001 10.0.0.11 10.1.1.1,10.0.0.11 tor1.conf\n"), std::string::npos)
+      << index;
   auto files = export_bird(speakers);
   EXPECT_EQ(files.size(), speakers.size() + 1);
   EXPECT_TRUE(files.count("index.txt"));
