@@ -121,7 +121,8 @@ TEST(BirdConfig, EveryExportedFilePassesBirdsParser) {
   fs::path dir = fs::temp_directory_path() / ("peerlab-bird-parse-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   int checked = 0;
-  for (const char* folder : {"examples", "tests/sim/topologies", "tests/fidelity/topologies"}) {
+  for (const char* folder :
+       {"examples", "tests/sim/topologies", "tests/fidelity/topologies", "tests/golden/generators"}) {
     for (const auto& e : fs::directory_iterator(src(folder))) {
       if (e.path().extension() != ".yaml") continue;
       auto speakers = derive_speakers(load(e.path()));
