@@ -76,17 +76,42 @@ std::string normalize_info(const std::string& state, const std::string& info) {
 }
 
 void parse_protocols(const std::string& text, SpeakerView& view) {
+  struct Block {
+    std::string name, state, info, neighbor;
+    bool range = false;
+  };
+  std::vector<Block> blocks;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == ' ' || line[0] == '\t') continue;
+    if (line.empty()) continue;
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (blocks.empty()) continue;
+      std::string d = trim(line);
+      if (d.rfind("Neighbor range:", 0) == 0) blocks.back().range = true;
+      if (d.rfind("Neighbor address:", 0) == 0) blocks.back().neighbor = trim(d.substr(17));
+      continue;
+    }
     std::istringstream ls(line);
     std::string name, proto, table, state, since;
-    if (!(ls >> name >> proto >> table >> state >> since)) continue;
-    if (proto != "BGP") continue;
+    if (!(ls >> name >> proto >> table >> state >> since) || proto != "BGP") {
+      blocks.push_back({});  // details of a non-BGP protocol go here and are ignored
+      continue;
+    }
     std::string rest;
     std::getline(ls, rest);
-    view.raw_info[name] = collapse(rest);
-    view.sessions[name] = {state, normalize_info(state, rest)};
+    blocks.push_back({name, state, rest, "", false});
+  }
+  for (auto& b : blocks) {
+    if (b.name.empty() || b.range) continue;  // N5: a neighbour range's listener is not a session
+    // N5: BIRD names sessions spawned from a range <prefix>_<n>; peerlab names them <prefix>_<ip>.
+    auto us = b.name.find('_');
+    bool spawned = us != std::string::npos && us + 1 < b.name.size() &&
+                   b.name.find('_', us + 1) == std::string::npos &&
+                   b.name.find_first_not_of("0123456789", us + 1) == std::string::npos;
+    if (spawned && !b.neighbor.empty())
+      if (auto a = parse_ip(b.neighbor)) b.name = b.name.substr(0, us) + "_" + protocol_suffix(*a);
+    view.raw_info[b.name] = collapse(b.info);
+    view.sessions[b.name] = {b.state, normalize_info(b.state, b.info)};
   }
 }
 

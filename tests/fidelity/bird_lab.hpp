@@ -52,6 +52,8 @@ using NetworkView = std::map<std::string, SpeakerView>;  // by speaker name
 std::string normalize_info(const std::string& state, const std::string& info);
 
 // Parses birdc's `show protocols all` (BGP protocols only) and `show route all` (best routes).
+// N5: a neighbour range's listening protocol is dropped, and the sessions BIRD spawns from it
+// (<prefix>_<n>) are named <prefix>_<neighbour address> as peerlab names them.
 void parse_protocols(const std::string& text, SpeakerView& view);
 void parse_routes(const std::string& text, SpeakerView& view);
 

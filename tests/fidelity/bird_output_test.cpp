@@ -28,6 +28,23 @@ TEST(BirdOutput, ShowProtocolsAllGivesEveryBgpProtocolWithItsStateAndInfo) {
   EXPECT_EQ(v.raw_info["Node_127_250_0_9"], "Idle BGP Error: Bad peer AS");
 }
 
+TEST(BirdOutput, SessionsSpawnedFromANeighbourRangeAreNamedByTheirAddressAndTheListenerIsDropped) {
+  const std::string text =
+      "BIRD 2.0.12 ready.\n"
+      "Name       Proto      Table      State  Since         Info\n"
+      "Dyn_127_250_0_0_24 BGP        ---        start  08:08:21.013  Passive       \n"
+      "  BGP state:          Passive\n"
+      "    Neighbor range:   127.250.0.0/24\n"
+      "\n"
+      "Dyn_1      BGP        ---        up     08:08:21.920  Established   \n"
+      "  BGP state:          Established\n"
+      "    Neighbor address: 127.250.0.2\n";
+  SpeakerView v;
+  parse_protocols(text, v);
+  ASSERT_EQ(v.sessions.size(), 1u);
+  EXPECT_EQ(v.sessions["Dyn_127_250_0_2"], (SessionKey{"up", "Established"}));
+}
+
 TEST(BirdOutput, ShowRouteAllGivesTheBestRouteOfEachPrefixWithItsBgpAttributes) {
   const std::string text =
       "BIRD 2.0.12 ready.\n"

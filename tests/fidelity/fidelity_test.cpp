@@ -236,6 +236,23 @@ TEST_F(Fidelity, AsPerRackWithTwoRacksAndASpineAgreesWithBird) {
   cold_start("rack", 4, "tests/sim/topologies/as-per-rack.yaml", true);
 }
 
+TEST_F(Fidelity, GlobalPeersToAStandaloneRouteReflectorAgreeWithBird) {
+  cold_start("global", 10, "tests/fidelity/topologies/global-peer-rr.yaml", true);
+}
+
+// The bundled examples, as they are (with the suite's short timers).
+TEST_F(Fidelity, TheTwoRackFabricExampleAgreesWithBird) {
+  cold_start("fabric", 11, "examples/fabric-two-racks.yaml", true);
+}
+
+TEST_F(Fidelity, TheV3RouteReflectorExampleAgreesWithBird) {
+  cold_start("v3rr", 12, "examples/v3-route-reflectors.yaml", true);
+}
+
+TEST_F(Fidelity, TheAsPerComputeServerGeneratorExampleAgreesWithBird) {
+  cold_start("aspcs", 13, "examples/gen-as-per-compute-server.yaml", true);
+}
+
 TEST_F(Fidelity, AnAsMismatchAgreesWithBird) {
   cold_start("asmismatch", 5, "tests/sim/topologies/as-mismatch.yaml", false);
 }
