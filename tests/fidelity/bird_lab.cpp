@@ -61,6 +61,12 @@ bool reap(pid_t pid, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
+std::string bird_program(const std::string& name) {
+  if (std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0) return name;
+  std::string sbin = "/usr/sbin/" + name;
+  return ::access(sbin.c_str(), X_OK) == 0 ? sbin : std::string();
+}
+
 std::string normalize_info(const std::string& state, const std::string& info) {
   std::string s = collapse(info);
   const std::string reset = "Connection reset by peer";
@@ -312,6 +318,7 @@ void BirdLab::write_config(const std::string& speaker, const std::string& text) 
 bool BirdLab::start(const std::string& speaker, std::string& error) {
   std::string conf = config_path(speaker), sock = dir_ + "/" + speaker + ".ctl",
               pidf = dir_ + "/" + speaker + ".pid", out = dir_ + "/" + speaker + ".out";
+  const std::string program = bird_program("bird");
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
@@ -324,7 +331,7 @@ bool BirdLab::start(const std::string& speaker, std::string& error) {
     if (::getppid() != parent) ::_exit(127);
     int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) ::dup2(fd, 1), ::dup2(fd, 2), ::close(fd);
-    ::execlp("bird", "bird", "-f", "-c", conf.c_str(), "-s", sock.c_str(), "-P", pidf.c_str(),
+    ::execlp(program.c_str(), "bird", "-f", "-c", conf.c_str(), "-s", sock.c_str(), "-P", pidf.c_str(),
              static_cast<char*>(nullptr));
     ::_exit(127);
   }
@@ -368,7 +375,8 @@ bool BirdLab::signal(const std::string& speaker, int sig) {
 }
 
 std::optional<std::string> BirdLab::birdc(const std::string& speaker, const std::string& command) const {
-  std::string cmd = "birdc -s " + shell_quote(dir_ + "/" + speaker + ".ctl") + " " + command + " 2>&1";
+  std::string cmd =
+      bird_program("birdc") + " -s " + shell_quote(dir_ + "/" + speaker + ".ctl") + " " + command + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return std::nullopt;
   std::string out;

@@ -70,6 +70,10 @@ std::string describe(const NetworkView& v);
 // Lines "speaker: what differs" between the two views; empty when they agree.
 std::vector<std::string> differences(const NetworkView& bird, const NetworkView& peerlab);
 
+// Where a BIRD program is: the one on PATH, else Debian's /usr/sbin (not on every user's PATH);
+// empty when it is not installed.
+std::string bird_program(const std::string& name);
+
 class BirdLab {
  public:
   // Makes a private directory under $TMPDIR (or /tmp).
