@@ -6,6 +6,7 @@
 
 #include "cli/check_command.hpp"
 #include "cli/demo.hpp"
+#include "cli/export_command.hpp"
 #include "cli/generate_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
@@ -81,6 +82,8 @@ int run_main(int argc, char** argv) {
   register_check_command(app, check_args);
   RunArgs run_args;
   register_run_command(app, run_args);
+  ExportArgs export_args;
+  register_export_command(app, export_args);
 
   try {
     app.parse(argc, argv);
@@ -94,6 +97,7 @@ int run_main(int argc, char** argv) {
   if (int rc = run_render_command(app, render_args); rc >= 0) return rc;
   if (int rc = run_check_command(app, check_args); rc >= 0) return rc;
   if (int rc = run_run_command(app, run_args); rc >= 0) return rc;
+  if (int rc = run_export_command(app, export_args); rc >= 0) return rc;
   return 0;
 }
 

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config git
           libyaml-cpp-dev nlohmann-json3-dev libboost-graph-dev libfmt-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev libgraphviz-dev libplplot-dev libmstch-dev
-          python3-jsonschema python3-yaml chromium fonts-dejavu-core)
+          python3-jsonschema python3-yaml chromium fonts-dejavu-core
+          bird2)  # real BIRD 2 for the fidelity suite (tests/fidelity, docs/fidelity.md)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,6 +21,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Installing bird2 may start the system daemon (Debian's own bird.conf, no BGP). The fidelity
+  # suite does not need it and does not talk to it (its daemons have their own sockets, addresses
+  # and port); stop the one this installation may have started so that it leaves nothing running.
+  if [[ " ${missing[*]} " == *" bird2 "* ]] && [ -f /run/bird/bird.pid ]; then
+    "${sudo_cmd[@]}" sh -c 'kill "$(cat /run/bird/bird.pid)"' 2>/dev/null || true
+  fi
 fi
 
 sanitize=${PEERLAB_SANITIZE:-0}

@@ -524,7 +524,11 @@ struct Network::Impl {
       ++in_flight;
       kernel.schedule_in(cn.latency, k, c);
     };
-    if (owner == kNone || !speakers[owner].running) {
+    // BIRD opens its listening socket only while it has a BGP protocol (bgp_open); a speaker with
+    // no neighbour and no neighbour range refuses like a stopped one (checked against BIRD 2.0.12).
+    bool listening = owner != kNone && speakers[owner].running &&
+                     (!speakers[owner].cfg.neighbors.empty() || !speakers[owner].cfg.neighbor_ranges.empty());
+    if (!listening) {
       cn.open = false;
       reply(kRstArrive);  // nothing listens on port 179: refused
       return;

@@ -223,7 +223,7 @@ TEST(GraphView, OneSidedSessionsAreDashedArrowsToThePeerOrToTheUnownedAddress) {
   EXPECT_EQ(to_n2[0].dir, "forward");
   EXPECT_EQ(to_n2[0].state, "connecting");  // n1 sits in Active: n2 accepts and closes
   EXPECT_EQ(to_n2[0].color, kAmber);
-  EXPECT_EQ(to_n2[0].label, "one-sided: Active Socket: Connection closed");
+  EXPECT_EQ(to_n2[0].label, "one-sided: Active Socket: Connection refused");
   auto to_nobody = edges_between(v, "n1", "addr 10.0.0.43");
   ASSERT_EQ(to_nobody.size(), 1u);
   EXPECT_TRUE(to_nobody[0].one_sided);

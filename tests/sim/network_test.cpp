@@ -145,14 +145,25 @@ TEST(Network, RouteReflectorsGiveEveryClientEachRouteOncePerReflector) {
 TEST(Network, AOneSidedPeeringStaysInStartWithBirdsSocketErrors) {
   Sim s(load_fixture("one-sided.yaml"));
   s.net.run();
-  auto closed = s.session("n1", "Node_10_0_0_42");
-  EXPECT_EQ(closed.proto, bgp::ProtoState::Start);
-  EXPECT_EQ(closed.info(), "Active Socket: Connection closed");
+  // n2 runs no BGP protocol at all, so (like BIRD, which listens only while it has one) it refuses.
+  auto refused = s.session("n1", "Node_10_0_0_42");
+  EXPECT_EQ(refused.proto, bgp::ProtoState::Start);
+  EXPECT_EQ(refused.info(), "Active Socket: Connection refused");
   auto nobody = s.session("n1", "Node_10_0_0_43");
   EXPECT_EQ(nobody.proto, bgp::ProtoState::Start);
   EXPECT_EQ(nobody.info(), "Connect");
   EXPECT_EQ(nobody.since, 0);  // Since does not move on retries
   EXPECT_TRUE(s.net.sessions(s.id("n2")).empty());
+}
+
+TEST(Network, ASpeakerThatRunsBgpButHasNoSessionForTheCallerAcceptsAndClosesAsBirdDoes) {
+  // bird-behaviour.md (c), first row: n2 listens (it peers with n3) but has nothing for n1.
+  Sim s(load_fixture("one-sided-listening.yaml"));
+  s.net.run();
+  auto closed = s.session("n1", "Node_10_0_0_42");
+  EXPECT_EQ(closed.proto, bgp::ProtoState::Start);
+  EXPECT_EQ(closed.info(), "Active Socket: Connection closed");
+  EXPECT_EQ(s.session("n2", "Node_10_0_0_43").info(), "Established");
 }
 
 TEST(Network, AnAsMismatchCyclesThroughErrorWaitShowingBadPeerAsOnBothSides) {

@@ -99,7 +99,7 @@ TEST(CheckSimulated, ASessionThatIsNotUpIsAnErrorPointingAtItsBgpPeer) {
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s[0]->severity, FindingSeverity::Error);
   EXPECT_EQ(s[0]->message,
-            "n1 Node_10_0_0_42 to 10.0.0.42 (n2) is start Active Socket: Connection closed: n2 has no session "
+            "n1 Node_10_0_0_42 to 10.0.0.42 (n2) is start Active Socket: Connection refused: n2 has no session "
             "configured for this speaker's address (one-sided peering)");
   EXPECT_EQ(s[0]->loc.line, 32);
   EXPECT_EQ(s[1]->message,
