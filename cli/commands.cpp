@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/bench_command.hpp"
 #include "cli/check_command.hpp"
 #include "cli/demo.hpp"
 #include "cli/generate_command.hpp"
@@ -73,6 +74,8 @@ int run_main(int argc, char** argv) {
   register_render_command(app, render_args);
   CheckArgs check_args;
   register_check_command(app, check_args);
+  BenchArgs bench_args;
+  register_bench_command(app, bench_args);
 
   try {
     app.parse(argc, argv);
@@ -85,6 +88,7 @@ int run_main(int argc, char** argv) {
   if (int rc = run_generate_command(app); rc >= 0) return rc;
   if (int rc = run_render_command(app, render_args); rc >= 0) return rc;
   if (int rc = run_check_command(app, check_args); rc >= 0) return rc;
+  if (int rc = run_bench_command(app, bench_args); rc >= 0) return rc;
   return 0;
 }
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config git
           libyaml-cpp-dev nlohmann-json3-dev libboost-graph-dev libfmt-dev libcli11-dev
-          libgtest-dev libgmock-dev libbenchmark-dev libgraphviz-dev
+          libgtest-dev libgmock-dev libbenchmark-dev libgraphviz-dev libplplot-dev
           python3-jsonschema python3-yaml)
 missing=()
 for p in "${packages[@]}"; do

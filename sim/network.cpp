@@ -55,6 +55,15 @@ enum EventKind : std::uint32_t {
 }  // namespace
 
 struct Network::Impl {
+  // The hold and keepalive timers of a session. The hold timer restarts on every message received,
+  // so by default both are the kernel's re-armable timers (no queue operation per restart, same
+  // firing order, events and fingerprint as a cancel plus a schedule; see kernel.hpp), created on
+  // first use. SimOptions::detailed_timers schedules and cancels plain events instead.
+  struct SessionTimer {
+    EventHandle handle;
+    Kernel::TimerId id = kNone;
+  };
+
   // One end of one session.
   struct Slot {
     SpeakerId speaker = 0;
@@ -72,7 +81,8 @@ struct Network::Impl {
     bgp::NegotiatedTimers negotiated;
     bool gr_negotiated = false;
     bool has_stale = false;  // routes kept by graceful restart wait for End-of-RIB or the timer
-    EventHandle connect_timer, hold_timer, keepalive_timer, error_wait_timer, gr_timer;
+    EventHandle connect_timer, error_wait_timer, gr_timer;
+    SessionTimer hold_timer, keepalive_timer;
     std::uint32_t conn = kNone;          // the connection the session runs on
     std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
     Rng rng{0};
@@ -132,7 +142,9 @@ struct Network::Impl {
   Time last_change = 0;
   std::size_t not_established = 0;
   Time settle_window = 0;  // when some session is not Established
-  EventHandle check;
+  // The convergence check, rescheduled on every observable change (a re-armable timer unless
+  // SimOptions::detailed_timers, like the session timers).
+  SessionTimer check;
   bool stop_on_convergence = false;
   std::optional<Time> converged_at;
 
@@ -156,9 +168,9 @@ struct Network::Impl {
   }
 
   void schedule_check() {
-    kernel.cancel(check);
+    cancel_timer(check);
     Time window = not_established > 0 ? settle_window : 0;
-    check = kernel.schedule(std::max(kernel.now(), last_change + window), kConvergenceCheck, 0);
+    start_timer(check, std::max(kernel.now(), last_change + window) - kernel.now(), kConvergenceCheck, 0);
   }
 
   void map_hosts() {
@@ -309,9 +321,31 @@ struct Network::Impl {
 
   void cancel_timers(Slot& sl) {
     kernel.cancel(sl.connect_timer);
-    kernel.cancel(sl.hold_timer);
-    kernel.cancel(sl.keepalive_timer);
+    cancel_timer(sl.hold_timer);
+    cancel_timer(sl.keepalive_timer);
     kernel.cancel(sl.error_wait_timer);
+  }
+
+  bool check_pending() const {
+    return check.id != kNone ? kernel.armed(check.id) : kernel.pending(check.handle);
+  }
+
+  void cancel_timer(SessionTimer& t) {
+    if (t.id != kNone)
+      kernel.disarm(t.id);
+    else
+      kernel.cancel(t.handle);
+  }
+
+  // Equivalent to cancel_timer then scheduling the timer's event `delay` from now.
+  void start_timer(SessionTimer& t, Time delay, EventKind kind, std::uint32_t slot) {
+    if (opts.detailed_timers) {
+      kernel.cancel(t.handle);
+      t.handle = kernel.schedule_in(delay, kind, slot);
+      return;
+    }
+    if (t.id == kNone) t.id = kernel.new_timer(kind, slot);
+    kernel.arm(t.id, kernel.now() + delay);
   }
 
   // ---- the FSM ---------------------------------------------------------------------------------
@@ -393,19 +427,19 @@ struct Network::Impl {
         sl.connect_timer = kernel.schedule_in(jittered(sl, t.connect_retry), kConnectRetryTimer, id);
         break;
       case Action::StartHoldTimerLarge:
-        kernel.cancel(sl.hold_timer);
-        sl.hold_timer = kernel.schedule_in(jittered(sl, t.startup_hold), kHoldTimer, id);
+        cancel_timer(sl.hold_timer);
+        start_timer(sl.hold_timer, jittered(sl, t.startup_hold), kHoldTimer, id);
         break;
       case Action::StartHoldTimer:
       case Action::RestartHoldTimer:
-        kernel.cancel(sl.hold_timer);
+        cancel_timer(sl.hold_timer);
         if (sl.negotiated.hold > 0)
-          sl.hold_timer = kernel.schedule_in(jittered(sl, sl.negotiated.hold), kHoldTimer, id);
+          start_timer(sl.hold_timer, jittered(sl, sl.negotiated.hold), kHoldTimer, id);
         break;
       case Action::StartKeepaliveTimer:
-        kernel.cancel(sl.keepalive_timer);
+        cancel_timer(sl.keepalive_timer);
         if (sl.negotiated.keepalive > 0)
-          sl.keepalive_timer = kernel.schedule_in(jittered(sl, sl.negotiated.keepalive), kKeepaliveTimer, id);
+          start_timer(sl.keepalive_timer, jittered(sl, sl.negotiated.keepalive), kKeepaliveTimer, id);
         break;
       case Action::ProcessUpdate:
         if (update) process_update(id, *update);
@@ -914,7 +948,7 @@ struct Network::Impl {
         break;
     }
     flush_all();
-    if (in_flight == 0 && !kernel.pending(check)) schedule_check();
+    if (in_flight == 0 && !check_pending()) schedule_check();
   }
 };
 
@@ -950,6 +984,10 @@ RunResult Network::run_until(Time t) {
 }
 
 Time Network::now() const { return impl_->kernel.now(); }
+
+std::optional<Time> Network::next_event_time() const {
+  return impl_->kernel.next_time();
+}
 
 void Network::reconfigure(const Topology& topology, const std::vector<SpeakerConfig>& configs) {
   auto& im = *impl_;
@@ -1185,6 +1223,12 @@ std::uint64_t Network::fingerprint() const {
 }
 
 Time Network::last_change() const { return impl_->last_change; }
+
+std::size_t Network::established_session_ends() const {
+  std::size_t n = 0;
+  for (const auto& sl : impl_->slots) n += sl.alive && sl.state == State::Established;
+  return n;
+}
 Time Network::epoch_of_day() const { return impl_->opts.epoch_of_day; }
 
 }  // namespace peerlab::sim
