@@ -834,14 +834,66 @@ struct Network::Impl {
     bgp::AttrId out = bgp::kNoAttrs;
     if (best.has_route()) {
       const bgp::PeerFacts& from = best.peer == bgp::kLocalPeer ? sp.self : sp.facts[best.peer];
-      out = bgp::export_route(prefixes.get(pid), best.attrs, best.peer, from, to, target.params,
-                              sp.cfg.export_only_within, attrs);
+      // Same verdict and attributes as bgp::export_route, with the attributes memoised.
+      const bgp::ExportVerdict v = bgp::check_export(prefixes.get(pid), attrs.get(best.attrs), best.peer, from, to,
+                                                     target.params, sp.cfg.export_only_within);
+      if (v == bgp::ExportVerdict::Export) out = exported_attributes(best.attrs, best.peer, from, target.params);
     }
     auto oc = sp.out.advertise(to, pid, out);
     if (!oc) return;
     if (sp.dirty.empty()) dirty_speakers.push_back(sid);
     if (sp.pending_out[to].empty()) sp.dirty.push_back(to);
     sp.pending_out[to].push_back(*oc);
+  }
+
+  // The interned attributes a route gets when exported: attrs.intern(export_attributes(...)),
+  // memoised on every input export_attributes reads. A route reflector sends the same route to
+  // hundreds of clients, a mesh node its own route to every peer: without the memo each export
+  // copies the attribute set and hashes it. Interned ids are never reused, so a remembered id
+  // stays the one intern() would return.
+  struct ExportKey {
+    bgp::AttrId attrs;
+    bool local, from_ebgp, from_rr_client, to_ibgp, to_rr_client, nh_self, nh_keep;
+    std::uint32_t from_router_id, from_cluster_id, to_cluster_id;
+    AsNumber to_local_as;
+    IpAddr to_local_address;
+    bool operator==(const ExportKey&) const = default;
+  };
+  struct ExportKeyHash {
+    std::size_t operator()(const ExportKey& k) const noexcept {
+      std::uint64_t h = k.attrs;
+      auto mix = [&](std::uint64_t v) { h = (h ^ v) * 0x9e3779b97f4a7c15ULL; h ^= h >> 29; };
+      mix(static_cast<std::uint64_t>(k.local) | k.from_ebgp << 1 | k.from_rr_client << 2 | k.to_ibgp << 3 |
+          k.to_rr_client << 4 | k.nh_self << 5 | k.nh_keep << 6);
+      mix(static_cast<std::uint64_t>(k.from_router_id) << 32 | k.from_cluster_id);
+      mix(static_cast<std::uint64_t>(k.to_cluster_id) << 32 | k.to_local_as);
+      mix(IpAddrHash{}(k.to_local_address));
+      return static_cast<std::size_t>(h);
+    }
+  };
+  std::unordered_map<ExportKey, bgp::AttrId, ExportKeyHash> export_memo;
+
+  bgp::AttrId exported_attributes(bgp::AttrId in, bgp::PeerIndex from, const bgp::PeerFacts& ff,
+                                  const bgp::SessionParams& to) {
+    const bool local = from == bgp::kLocalPeer;
+    // export_attributes reads only these fields (bgp_policy.cpp); the from-facts only when the
+    // route is reflected (not local), which keeps one key per local route.
+    ExportKey k{in,
+                local,
+                !local && ff.ebgp,
+                !local && ff.rr_client,
+                to.ibgp,
+                to.rr_client,
+                to.next_hop_self,
+                to.next_hop_keep,
+                local ? 0 : ff.router_id,
+                local ? 0 : ff.cluster_id,
+                to.cluster_id,
+                to.local_as,
+                to.local_address};
+    auto [it, inserted] = export_memo.try_emplace(k, bgp::kNoAttrs);
+    if (inserted) it->second = attrs.intern(bgp::export_attributes(attrs.get(in), from, ff, to));
+    return it->second;
   }
 
   void export_all(std::uint32_t id) {
