@@ -3,7 +3,7 @@
 #   bash scripts/bench.sh           every benchmark at every size (minutes), then a sweep per design
 #   bash scripts/bench.sh --short   CI: the small sizes only, a minimal measuring time, a tiny sweep.
 # Timings are printed, never judged: the script fails only when a benchmark or the sweep crashes or
-# reports an error (a run that did not converge), never because something was slow.
+# reports a size it could not measure (generation failed, the child died), never because something was slow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 short=0
