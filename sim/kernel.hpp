@@ -198,11 +198,12 @@ class Kernel {
            slots_[handle.slot].link == kPending;
   }
 
-  // Number of pending (scheduled, not cancelled, not fired) events.
+  // Number of pending (scheduled, not cancelled, not fired) events; an armed timer counts as one.
   std::size_t pending_count() const { return heap_size() - tombstones_ - guards_ + armed_timers_; }
   bool empty() const { return pending_count() == 0; }
-  // Entries in the heap, cancelled ones included: at most the peak, and right after a cancel at
-  // most 2 * pending_count() (compaction).
+  // Entries in the heap, cancelled ones and timer guards included. Without timers: at most the
+  // peak, and right after a cancel at most 2 * pending_count() (compaction). Each timer adds at
+  // most one valid guard; stale guards count with the tombstones towards compaction.
   std::size_t heap_size() const { return heap_.size() - root_is_fired_; }
   // Entries in the handle slot table (bounded by the peak heap size).
   std::size_t slot_count() const { return slots_.size(); }
