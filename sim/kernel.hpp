@@ -246,7 +246,9 @@ class Kernel {
     t.seq = seq_++;
     t.arg = arg;
     ++stats_.scheduled;
-    if (!t.has_guard || key(at, t.seq) < key(t.guard_at, t.guard_seq)) {
+    // The new key (at, seq) is before the guard's iff at < guard_at: seq is fresh, hence larger
+    // than the guard's, so equal times never put the new key first.
+    if (!t.has_guard || at < t.guard_at) {
       if (t.has_guard) ++stale_guards_;
       push_guard(id);
     }
@@ -332,20 +334,19 @@ class Kernel {
     Time at = 0;  // the armed key (at, seq)
     std::uint64_t seq = 0;
     std::uint64_t arg = 0;
-    Time guard_at = 0;  // the valid guard's key, when has_guard
-    std::uint64_t guard_seq = 0;
+    Time guard_at = 0;  // the valid guard's time, when has_guard (its seq is older than seq)
     std::uint32_t kind = 0, target = 0;
     std::uint32_t guard_gen = 0;  // identifies the valid guard; older guards are stale
     bool armed = false;
     bool has_guard = false;
   };
+  static_assert(sizeof(Timer) <= 48);  // two per BGP session end
 
   void push_guard(TimerId id) {
     Timer& t = timers_[id];
     ++t.guard_gen;
     t.has_guard = true;
     t.guard_at = t.at;
-    t.guard_seq = t.seq;
     ++guards_;
     insert(Event{t.at, t.seq, t.guard_gen, t.kind, t.target, kGuard, id});
   }
@@ -481,7 +482,6 @@ class Kernel {
           // Re-armed later: the guard moves to the armed key (a valid guard key <= the armed key).
           ++t.guard_gen;
           t.guard_at = t.at;
-          t.guard_seq = t.seq;
           sift_down(0, Event{t.at, t.seq, t.guard_gen, t.kind, t.target, kGuard, top.gen});
           continue;
         } else {
