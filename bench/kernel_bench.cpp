@@ -96,3 +96,34 @@ void BM_KernelHoldHalfCancelled(benchmark::State& state) {
 BENCHMARK(BM_KernelHoldHalfCancelled)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
 
 }  // namespace
+
+namespace {
+
+// The same churn with re-armable timers (Kernel::arm): a restart is no queue operation.
+void BM_KernelHoldRearmedTimers(benchmark::State& state) {
+  const auto sessions = static_cast<std::uint32_t>(state.range(0));
+  constexpr Time kHoldTime = 90 * peerlab::sim::kSecond;
+  Kernel kernel;
+  kernel.reserve(2 * std::size_t{sessions});
+  Delays delays(2);
+  std::vector<Kernel::TimerId> hold(sessions);
+  for (std::uint32_t i = 0; i < sessions; ++i) {
+    kernel.schedule(delays.next(), 0, i, 0);
+    hold[i] = kernel.new_timer(1, i);
+    kernel.arm(hold[i], kHoldTime);
+  }
+  auto handler = [&](Kernel& k, const peerlab::sim::Event& e) {
+    if (e.kind == 0) {
+      k.arm(hold[e.target], k.now() + kHoldTime);
+      k.schedule_in(delays.next(), 0, e.target, e.arg + 1);
+    }
+  };
+  for (auto _ : state) {
+    kernel.run_until(kTimeMax, kBatch, handler);
+  }
+  benchmark::DoNotOptimize(kernel.fingerprint());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBatch));
+}
+BENCHMARK(BM_KernelHoldRearmedTimers)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
+
+}  // namespace

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/bench_command.hpp"
 #include "cli/check_command.hpp"
 #include "cli/demo.hpp"
 #include "cli/export_command.hpp"
@@ -84,6 +85,8 @@ int run_main(int argc, char** argv) {
   register_run_command(app, run_args);
   ExportArgs export_args;
   register_export_command(app, export_args);
+  BenchArgs bench_args;
+  register_bench_command(app, bench_args);
 
   try {
     app.parse(argc, argv);
@@ -98,6 +101,7 @@ int run_main(int argc, char** argv) {
   if (int rc = run_check_command(app, check_args); rc >= 0) return rc;
   if (int rc = run_run_command(app, run_args); rc >= 0) return rc;
   if (int rc = run_export_command(app, export_args); rc >= 0) return rc;
+  if (int rc = run_bench_command(app, bench_args); rc >= 0) return rc;
   return 0;
 }
 

@@ -93,9 +93,17 @@ Range x_range(const LineChart& c) {
 }
 
 Range y_range(const LineChart& c) {
-  double hi = 0;
+  double hi = c.log_y ? -INFINITY : 0, data_lo = INFINITY;
   for (const auto& s : c.series)
-    for (const auto& p : s.points) hi = std::max(hi, p.y);
+    for (const auto& p : s.points) hi = std::max(hi, p.y), data_lo = std::min(data_lo, p.y);
+  if (c.log_y) {
+    // Already log10: whole decades around the data.
+    if (!std::isfinite(data_lo)) data_lo = 0, hi = 1;
+    double lo = c.y_min.value_or(std::floor(data_lo));
+    double top = c.y_max.value_or(std::ceil(hi) > hi ? std::ceil(hi) : hi + 1);
+    if (!(top > lo)) top = lo + 1;
+    return {lo, top};
+  }
   double lo = c.y_min.value_or(0);
   hi = c.y_max.value_or(hi > 0 ? hi * 1.12 : 1);
   if (!(hi > lo)) hi = lo + 1;
@@ -144,7 +152,39 @@ std::vector<PlotMarker> merged_markers(const std::vector<PlotMarker>& markers) {
   return out;
 }
 
-void draw(plstream& pls, const LineChart& c) {
+// A chart with logarithmic axes, moved to log10 space (PLplot draws log axes over log10 values);
+// points that have no logarithm are left out.
+LineChart to_log_space(const LineChart& c) {
+  if (!c.log_x && !c.log_y) return c;
+  LineChart t = c;
+  auto lg = [](std::optional<double> v) {
+    return v && *v > 0 ? std::optional<double>(std::log10(*v)) : std::nullopt;
+  };
+  for (auto& s : t.series) {
+    std::vector<PlotPoint> kept;
+    for (const auto& p : s.points) {
+      if ((c.log_x && p.x <= 0) || (c.log_y && p.y <= 0)) continue;
+      kept.push_back({c.log_x ? std::log10(p.x) : p.x, c.log_y ? std::log10(p.y) : p.y});
+    }
+    s.points = std::move(kept);
+  }
+  if (c.log_x) {
+    t.markers.erase(
+        std::remove_if(t.markers.begin(), t.markers.end(), [](const PlotMarker& m) { return m.x <= 0; }),
+        t.markers.end());
+    for (auto& m : t.markers) m.x = std::log10(m.x);
+    t.x_min = lg(c.x_min);
+    t.x_max = lg(c.x_max);
+  }
+  if (c.log_y) {
+    t.y_min = lg(c.y_min);
+    t.y_max = lg(c.y_max);
+  }
+  return t;
+}
+
+void draw(plstream& pls, const LineChart& chart) {
+  const LineChart c = to_log_space(chart);
   const auto [x0, x1] = x_range(c);
   const auto [y0, y1] = y_range(c);
   pls.adv(0);
@@ -154,10 +194,11 @@ void draw(plstream& pls, const LineChart& c) {
 
   pls.col0(kGrid);
   pls.width(0.5);
-  pls.box("g", 0, 0, "g", 0, 0);
+  const std::string xl = c.log_x ? "l" : "", yl = c.log_y ? "l" : "";
+  pls.box(("g" + xl).c_str(), 0, 0, ("g" + yl).c_str(), 0, 0);
   pls.width(1);
   pls.col0(kInk);
-  pls.box("bcnst", 0, 0, "bcnstv", 0, 0);
+  pls.box(("bcnst" + xl).c_str(), 0, 0, ("bcnstv" + yl).c_str(), 0, 0);
   pls.mtex("b", 3.0, 0.5, 0.5, pl_text(c.x_label).c_str());
   pls.mtex("l", 4.2, 0.5, 0.5, pl_text(c.y_label).c_str());
   pls.schr(0, 0.95);
@@ -187,6 +228,11 @@ void draw(plstream& pls, const LineChart& c) {
       pls.poin(1, &px, &py, 17);
     } else {
       pls.line(static_cast<PLINT>(xs.size()), xs.data(), ys.data());
+      if (c.point_symbols) {
+        std::vector<PLFLT> px, py;
+        for (const auto& p : s.points) px.push_back(p.x), py.push_back(p.y);
+        pls.poin(static_cast<PLINT>(px.size()), px.data(), py.data(), 17);
+      }
     }
   }
   pls.width(1);

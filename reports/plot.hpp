@@ -46,6 +46,9 @@ struct LineChart {
   std::vector<PlotMarker> markers;
   // Axis ranges; from the data (and markers) when absent, y from 0 and with headroom at the top.
   std::optional<double> x_min, x_max, y_min, y_max;
+  // Logarithmic axes (decades labelled 10^n): points with a coordinate <= 0 are left out.
+  bool log_x = false, log_y = false;
+  bool point_symbols = false;       // a symbol at every point, besides the line (measured samples)
   int width = 720, height = 270;    // the picture's size in points
   std::string id_prefix = "chart";  // every id in the SVG starts with it
 };

@@ -38,7 +38,12 @@ void Kernel::compact() {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < heap_.size(); ++i) {
     const Event& event = heap_[i];
-    if (slots_[event.slot].link == kCancelled) {
+    if (event.slot == kGuard) {
+      Timer& t = timers_[event.gen];
+      const bool valid = t.has_guard && t.guard_gen == event.arg;
+      if (valid && !t.armed) t.has_guard = false;  // an idle guard
+      if (valid && t.armed) heap_[kept++] = event;
+    } else if (slots_[event.slot].link == kCancelled) {
       release_slot(event.slot);
     } else {
       heap_[kept++] = event;
@@ -46,6 +51,9 @@ void Kernel::compact() {
   }
   heap_.resize(kept);
   tombstones_ = 0;
+  stale_guards_ = 0;
+  guards_ = 0;
+  for (const Event& event : heap_) guards_ += event.slot == kGuard;
   // Floyd's bottom-up heap construction: sift every internal node down, last parent first.
   if (kept > 1) {
     for (std::size_t i = (kept - 2) / 4 + 1; i-- > 0;) {

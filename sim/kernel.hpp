@@ -32,6 +32,19 @@
 //     BGP; the layer above decides convergence and says so with stop(Outcome::Converged).
 //   - Fingerprint. Every fired event folds (time, kind, target, arg) into a running 64-bit hash;
 //     layers above fold in their own observations with fold(). Same inputs => same fingerprint.
+//   - Re-armable timers (new_timer, arm, disarm). A timer that is restarted far more often than it
+//     fires (BGP's hold timer restarts on every message received) costs no queue operation per
+//     restart. arm() behaves exactly as cancel() of the previous event followed by schedule(): it
+//     takes the next insertion sequence number, so the timer fires at the same (time, seq) place
+//     in the total order, with the same kind, target and arg, folded into the fingerprint and
+//     counted in the stats exactly as the scheduled event would be. Only the queue differs: it
+//     holds at most one *guard* per timer, an entry whose key is <= the timer's current key. When a
+//     guard reaches the top and the timer was re-armed later, the guard is re-queued at the
+//     timer's key, silently (no handler call, not counted, not hashed); when the timer was disarmed,
+//     the guard is dropped silently. Arming earlier than the guard queues a new guard and marks the
+//     old one stale. Invariant: a timer's valid guard key <= its armed key, so the guard surfaces
+//     no later than the event would, and everything between the two keys fires in between either
+//     way.
 //   - A Kernel is single-threaded; one simulation owns one kernel.
 #pragma once
 
@@ -154,16 +167,9 @@ class Kernel {
     }
     const std::uint32_t slot = acquire_slot();
     const std::uint32_t gen = slots_[slot].gen;
-    const Event event{at, seq_++, arg, kind, target, slot, gen};
-    if (root_is_fired_) {
-      // The first event scheduled by a handler replaces the fired event at the root: one
-      // sift-down instead of a removal plus an insertion.
-      root_is_fired_ = false;
-      sift_down(0, event);
-    } else {
-      heap_.emplace_back();
-      sift_up(heap_.size() - 1, event);
-    }
+    // The first event scheduled by a handler replaces the fired event at the root: one
+    // sift-down instead of a removal plus an insertion.
+    insert(Event{at, seq_++, arg, kind, target, slot, gen});
     ++stats_.scheduled;
     const std::uint64_t live = pending_count();
     if (live > stats_.peak_pending) stats_.peak_pending = live;
@@ -182,7 +188,7 @@ class Kernel {
     slots_[handle.slot].link = kCancelled;
     ++tombstones_;
     ++stats_.cancelled;
-    if (tombstones_ * 2 > heap_size()) compact();
+    if ((tombstones_ + stale_guards_) * 2 > heap_size()) compact();
     return true;
   }
 
@@ -192,11 +198,12 @@ class Kernel {
            slots_[handle.slot].link == kPending;
   }
 
-  // Number of pending (scheduled, not cancelled, not fired) events.
-  std::size_t pending_count() const { return heap_size() - tombstones_; }
+  // Number of pending (scheduled, not cancelled, not fired) events; an armed timer counts as one.
+  std::size_t pending_count() const { return heap_size() - tombstones_ - guards_ + armed_timers_; }
   bool empty() const { return pending_count() == 0; }
-  // Entries in the heap, cancelled ones included: at most the peak, and right after a cancel at
-  // most 2 * pending_count() (compaction).
+  // Entries in the heap, cancelled ones and timer guards included. Without timers: at most the
+  // peak, and right after a cancel at most 2 * pending_count() (compaction). Each timer adds at
+  // most one valid guard; stale guards count with the tombstones towards compaction.
   std::size_t heap_size() const { return heap_.size() - root_is_fired_; }
   // Entries in the handle slot table (bounded by the peak heap size).
   std::size_t slot_count() const { return slots_.size(); }
@@ -220,6 +227,55 @@ class Kernel {
     heap_.reserve(events);
     slots_.reserve(events);
   }
+
+  // ---- re-armable timers (see the header) ----
+  using TimerId = std::uint32_t;
+  // A timer that fires events of this kind and target; it starts disarmed.
+  TimerId new_timer(std::uint32_t kind, std::uint32_t target) {
+    timers_.push_back(Timer{});
+    timers_.back().kind = kind;
+    timers_.back().target = target;
+    return static_cast<TimerId>(timers_.size() - 1);
+  }
+  // Same as cancel(previous event) then schedule(at, kind, target, arg); aborts when at < now().
+  void arm(TimerId id, Time at, std::uint64_t arg = 0) {
+    if (at < now_) [[unlikely]] {
+      detail::schedule_in_past(at, now_);
+    }
+    Timer& t = timers_[id];
+    if (t.armed) {
+      ++stats_.cancelled;
+    } else {
+      t.armed = true;
+      ++armed_timers_;
+    }
+    t.at = at;
+    t.seq = seq_++;
+    t.arg = arg;
+    ++stats_.scheduled;
+    // The new key (at, seq) is before the guard's iff at < guard_at: seq is fresh, hence larger
+    // than the guard's, so equal times never put the new key first.
+    if (!t.has_guard || at < t.guard_at) {
+      if (t.has_guard) ++stale_guards_;
+      push_guard(id);
+    }
+    const std::uint64_t live = pending_count();
+    if (live > stats_.peak_pending) stats_.peak_pending = live;
+    if ((tombstones_ + stale_guards_) * 2 > heap_size()) compact();
+  }
+  // Same as cancel() of the armed event; returns whether the timer was armed.
+  bool disarm(TimerId id) {
+    Timer& t = timers_[id];
+    if (!t.armed) return false;
+    t.armed = false;
+    --armed_timers_;
+    ++stats_.cancelled;
+    return true;
+  }
+  bool armed(TimerId id) const { return timers_[id].armed; }
+  // When an armed timer fires.
+  Time deadline(TimerId id) const { return timers_[id].at; }
+  std::size_t timer_count() const { return timers_.size(); }
 
   // Asks the current run_until to return `why` after the event being handled. Called outside a
   // run (or from a handler under step()), it makes the next run_until return at once.
@@ -276,6 +332,42 @@ class Kernel {
     std::uint32_t gen;
     std::uint32_t link;
   };
+
+  // Event::slot of a timer guard; its Event::gen is the timer and its Event::arg the guard's
+  // generation (the real arg lives in the Timer).
+  static constexpr std::uint32_t kGuard = EventHandle::kNoSlot;
+
+  struct Timer {
+    Time at = 0;  // the armed key (at, seq)
+    std::uint64_t seq = 0;
+    std::uint64_t arg = 0;
+    Time guard_at = 0;  // the valid guard's time, when has_guard (its seq is older than seq)
+    std::uint32_t kind = 0, target = 0;
+    std::uint32_t guard_gen = 0;  // identifies the valid guard; older guards are stale
+    bool armed = false;
+    bool has_guard = false;
+  };
+  static_assert(sizeof(Timer) <= 48);  // two per BGP session end
+
+  void push_guard(TimerId id) {
+    Timer& t = timers_[id];
+    ++t.guard_gen;
+    t.has_guard = true;
+    t.guard_at = t.at;
+    ++guards_;
+    insert(Event{t.at, t.seq, t.guard_gen, t.kind, t.target, kGuard, id});
+  }
+
+  // Inserts an event, taking the place of a fired root when there is one.
+  void insert(const Event& event) {
+    if (root_is_fired_) {
+      root_is_fired_ = false;
+      sift_down(0, event);
+    } else {
+      heap_.emplace_back();
+      sift_up(heap_.size() - 1, event);
+    }
+  }
 
   // The total order: (time, seq), compared as one unsigned 128-bit number (time's sign bit
   // flipped), which compiles to a branch-free cmp/sbb.
@@ -382,10 +474,30 @@ class Kernel {
     if (!heap_.empty()) sift_down(0, last);
   }
 
-  // Drops cancelled events from the top; returns whether a pending event remains.
+  // Drops cancelled events and idle timer guards from the top, and re-queues guards of timers
+  // re-armed later; returns whether a pending event remains (then at the top, ready to fire).
   bool discard_cancelled_top() {
     while (!heap_.empty()) {
-      const std::uint32_t slot = heap_.front().slot;
+      const Event& top = heap_.front();
+      const std::uint32_t slot = top.slot;
+      if (slot == kGuard) {
+        Timer& t = timers_[top.gen];
+        if (!t.has_guard || t.guard_gen != top.arg) {  // superseded by an earlier guard
+          --stale_guards_;
+        } else if (t.armed) {
+          if (t.at == top.time && t.seq == top.seq) return true;  // the timer's own key: it fires
+          // Re-armed later: the guard moves to the armed key (a valid guard key <= the armed key).
+          ++t.guard_gen;
+          t.guard_at = t.at;
+          sift_down(0, Event{t.at, t.seq, t.guard_gen, t.kind, t.target, kGuard, top.gen});
+          continue;
+        } else {
+          t.has_guard = false;  // disarmed since
+        }
+        --guards_;
+        remove_top();
+        continue;
+      }
       if (slots_[slot].link != kCancelled) return true;
       remove_top();
       release_slot(slot);
@@ -398,9 +510,19 @@ class Kernel {
   // (schedule() may reuse the position); settle() removes it if the handler did not.
   template <class Handler>
   void fire_top(Handler& handler) {
-    const Event event = heap_.front();
+    Event event = heap_.front();
     root_is_fired_ = true;
-    release_slot(event.slot);  // the handle stops being pending before the handler runs
+    if (event.slot == kGuard) {
+      // A timer at its own key: the event is the one arm() stood for.
+      Timer& t = timers_[event.gen];
+      t.armed = false;
+      t.has_guard = false;
+      --armed_timers_;
+      --guards_;
+      event.arg = t.arg;
+    } else {
+      release_slot(event.slot);  // the handle stops being pending before the handler runs
+    }
     now_ = event.time;
     ++stats_.processed;
     fingerprint_.add_event(event);
@@ -424,6 +546,10 @@ class Kernel {
 
   std::vector<Event> heap_;
   std::vector<Slot> slots_;
+  std::vector<Timer> timers_;
+  std::size_t guards_ = 0;        // guard entries in heap_ (valid or stale)
+  std::size_t stale_guards_ = 0;  // guard entries superseded by an earlier guard of their timer
+  std::size_t armed_timers_ = 0;
   std::uint32_t free_head_ = kEndOfFreeList;
   std::size_t tombstones_ = 0;
   Time now_ = 0;

@@ -55,6 +55,15 @@ enum EventKind : std::uint32_t {
 }  // namespace
 
 struct Network::Impl {
+  // The hold and keepalive timers of a session. The hold timer restarts on every message received,
+  // so by default both are the kernel's re-armable timers (no queue operation per restart, same
+  // firing order, events and fingerprint as a cancel plus a schedule; see kernel.hpp), created on
+  // first use. SimOptions::detailed_timers schedules and cancels plain events instead.
+  struct SessionTimer {
+    EventHandle handle;
+    Kernel::TimerId id = kNone;
+  };
+
   // One end of one session.
   struct Slot {
     SpeakerId speaker = 0;
@@ -72,7 +81,8 @@ struct Network::Impl {
     bgp::NegotiatedTimers negotiated;
     bool gr_negotiated = false;
     bool has_stale = false;  // routes kept by graceful restart wait for End-of-RIB or the timer
-    EventHandle connect_timer, hold_timer, keepalive_timer, error_wait_timer, gr_timer;
+    EventHandle connect_timer, error_wait_timer, gr_timer;
+    SessionTimer hold_timer, keepalive_timer;
     std::uint32_t conn = kNone;          // the connection the session runs on
     std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
     Rng rng{0};
@@ -132,12 +142,19 @@ struct Network::Impl {
   Time last_change = 0;
   std::size_t not_established = 0;
   Time settle_window = 0;  // when some session is not Established
-  EventHandle check;
+  // The convergence check, rescheduled on every observable change (a re-armable timer unless
+  // SimOptions::detailed_timers, like the session timers).
+  SessionTimer check;
   bool stop_on_convergence = false;
   std::optional<Time> converged_at;
 
   Impl(const Topology& t, std::vector<SpeakerConfig> cfgs, SimOptions o) : opts(o), underlay(t) {
     speakers.reserve(cfgs.size());
+    // Exact sizes: growing the session table by doubling would briefly hold the old and the new
+    // array (a 1,000-node mesh has 999,000 session ends of ~400 bytes).
+    std::size_t session_ends = 0;
+    for (const auto& c : cfgs) session_ends += c.neighbors.size();
+    slots.reserve(session_ends);
     for (auto& c : cfgs) add_speaker(std::move(c));
     map_hosts();
     recompute_settle_window();
@@ -156,9 +173,9 @@ struct Network::Impl {
   }
 
   void schedule_check() {
-    kernel.cancel(check);
+    cancel_timer(check);
     Time window = not_established > 0 ? settle_window : 0;
-    check = kernel.schedule(std::max(kernel.now(), last_change + window), kConvergenceCheck, 0);
+    start_timer(check, std::max(kernel.now(), last_change + window) - kernel.now(), kConvergenceCheck, 0);
   }
 
   void map_hosts() {
@@ -202,7 +219,12 @@ struct Network::Impl {
     s.self = bgp::self_facts(s.cfg);
     by_name[s.cfg.name] = id;
     speakers.push_back(std::move(s));
-    for (const auto& n : speakers[id].cfg.neighbors) add_slot(id, n, false);
+    Speaker& sp = speakers[id];
+    const std::size_t n_neighbors = sp.cfg.neighbors.size();
+    sp.slots.reserve(n_neighbors);
+    sp.facts.reserve(n_neighbors);
+    sp.pending_out.reserve(n_neighbors);
+    for (const auto& n : sp.cfg.neighbors) add_slot(id, n, false);
   }
 
   std::uint32_t add_slot(SpeakerId sid, const NeighborConfig& n, bool dynamic) {
@@ -309,9 +331,31 @@ struct Network::Impl {
 
   void cancel_timers(Slot& sl) {
     kernel.cancel(sl.connect_timer);
-    kernel.cancel(sl.hold_timer);
-    kernel.cancel(sl.keepalive_timer);
+    cancel_timer(sl.hold_timer);
+    cancel_timer(sl.keepalive_timer);
     kernel.cancel(sl.error_wait_timer);
+  }
+
+  bool check_pending() const {
+    return check.id != kNone ? kernel.armed(check.id) : kernel.pending(check.handle);
+  }
+
+  void cancel_timer(SessionTimer& t) {
+    if (t.id != kNone)
+      kernel.disarm(t.id);
+    else
+      kernel.cancel(t.handle);
+  }
+
+  // Equivalent to cancel_timer then scheduling the timer's event `delay` from now.
+  void start_timer(SessionTimer& t, Time delay, EventKind kind, std::uint32_t slot) {
+    if (opts.detailed_timers) {
+      kernel.cancel(t.handle);
+      t.handle = kernel.schedule_in(delay, kind, slot);
+      return;
+    }
+    if (t.id == kNone) t.id = kernel.new_timer(kind, slot);
+    kernel.arm(t.id, kernel.now() + delay);
   }
 
   // ---- the FSM ---------------------------------------------------------------------------------
@@ -393,19 +437,19 @@ struct Network::Impl {
         sl.connect_timer = kernel.schedule_in(jittered(sl, t.connect_retry), kConnectRetryTimer, id);
         break;
       case Action::StartHoldTimerLarge:
-        kernel.cancel(sl.hold_timer);
-        sl.hold_timer = kernel.schedule_in(jittered(sl, t.startup_hold), kHoldTimer, id);
+        cancel_timer(sl.hold_timer);
+        start_timer(sl.hold_timer, jittered(sl, t.startup_hold), kHoldTimer, id);
         break;
       case Action::StartHoldTimer:
       case Action::RestartHoldTimer:
-        kernel.cancel(sl.hold_timer);
+        cancel_timer(sl.hold_timer);
         if (sl.negotiated.hold > 0)
-          sl.hold_timer = kernel.schedule_in(jittered(sl, sl.negotiated.hold), kHoldTimer, id);
+          start_timer(sl.hold_timer, jittered(sl, sl.negotiated.hold), kHoldTimer, id);
         break;
       case Action::StartKeepaliveTimer:
-        kernel.cancel(sl.keepalive_timer);
+        cancel_timer(sl.keepalive_timer);
         if (sl.negotiated.keepalive > 0)
-          sl.keepalive_timer = kernel.schedule_in(jittered(sl, sl.negotiated.keepalive), kKeepaliveTimer, id);
+          start_timer(sl.keepalive_timer, jittered(sl, sl.negotiated.keepalive), kKeepaliveTimer, id);
         break;
       case Action::ProcessUpdate:
         if (update) process_update(id, *update);
@@ -804,14 +848,66 @@ struct Network::Impl {
     bgp::AttrId out = bgp::kNoAttrs;
     if (best.has_route()) {
       const bgp::PeerFacts& from = best.peer == bgp::kLocalPeer ? sp.self : sp.facts[best.peer];
-      out = bgp::export_route(prefixes.get(pid), best.attrs, best.peer, from, to, target.params,
-                              sp.cfg.export_only_within, attrs);
+      // Same verdict and attributes as bgp::export_route, with the attributes memoised.
+      const bgp::ExportVerdict v = bgp::check_export(prefixes.get(pid), attrs.get(best.attrs), best.peer, from, to,
+                                                     target.params, sp.cfg.export_only_within);
+      if (v == bgp::ExportVerdict::Export) out = exported_attributes(best.attrs, best.peer, from, target.params);
     }
     auto oc = sp.out.advertise(to, pid, out);
     if (!oc) return;
     if (sp.dirty.empty()) dirty_speakers.push_back(sid);
     if (sp.pending_out[to].empty()) sp.dirty.push_back(to);
     sp.pending_out[to].push_back(*oc);
+  }
+
+  // The interned attributes a route gets when exported: attrs.intern(export_attributes(...)),
+  // memoised on every input export_attributes reads. A route reflector sends the same route to
+  // hundreds of clients, a mesh node its own route to every peer: without the memo each export
+  // copies the attribute set and hashes it. Interned ids are never reused, so a remembered id
+  // stays the one intern() would return.
+  struct ExportKey {
+    bgp::AttrId attrs;
+    bool local, from_ebgp, from_rr_client, to_ibgp, to_rr_client, nh_self, nh_keep;
+    std::uint32_t from_router_id, from_cluster_id, to_cluster_id;
+    AsNumber to_local_as;
+    IpAddr to_local_address;
+    bool operator==(const ExportKey&) const = default;
+  };
+  struct ExportKeyHash {
+    std::size_t operator()(const ExportKey& k) const noexcept {
+      std::uint64_t h = k.attrs;
+      auto mix = [&](std::uint64_t v) { h = (h ^ v) * 0x9e3779b97f4a7c15ULL; h ^= h >> 29; };
+      mix(static_cast<std::uint64_t>(k.local) | k.from_ebgp << 1 | k.from_rr_client << 2 | k.to_ibgp << 3 |
+          k.to_rr_client << 4 | k.nh_self << 5 | k.nh_keep << 6);
+      mix(static_cast<std::uint64_t>(k.from_router_id) << 32 | k.from_cluster_id);
+      mix(static_cast<std::uint64_t>(k.to_cluster_id) << 32 | k.to_local_as);
+      mix(IpAddrHash{}(k.to_local_address));
+      return static_cast<std::size_t>(h);
+    }
+  };
+  std::unordered_map<ExportKey, bgp::AttrId, ExportKeyHash> export_memo;
+
+  bgp::AttrId exported_attributes(bgp::AttrId in, bgp::PeerIndex from, const bgp::PeerFacts& ff,
+                                  const bgp::SessionParams& to) {
+    const bool local = from == bgp::kLocalPeer;
+    // export_attributes reads only these fields (bgp_policy.cpp); the from-facts only when the
+    // route is reflected (not local), which keeps one key per local route.
+    ExportKey k{in,
+                local,
+                !local && ff.ebgp,
+                !local && ff.rr_client,
+                to.ibgp,
+                to.rr_client,
+                to.next_hop_self,
+                to.next_hop_keep,
+                local ? 0 : ff.router_id,
+                local ? 0 : ff.cluster_id,
+                to.cluster_id,
+                to.local_as,
+                to.local_address};
+    auto [it, inserted] = export_memo.try_emplace(k, bgp::kNoAttrs);
+    if (inserted) it->second = attrs.intern(bgp::export_attributes(attrs.get(in), from, ff, to));
+    return it->second;
   }
 
   void export_all(std::uint32_t id) {
@@ -918,7 +1014,7 @@ struct Network::Impl {
         break;
     }
     flush_all();
-    if (in_flight == 0 && !kernel.pending(check)) schedule_check();
+    if (in_flight == 0 && !check_pending()) schedule_check();
   }
 };
 
@@ -1195,6 +1291,12 @@ std::uint64_t Network::fingerprint() const {
 }
 
 Time Network::last_change() const { return impl_->last_change; }
+
+std::size_t Network::established_session_ends() const {
+  std::size_t n = 0;
+  for (const auto& sl : impl_->slots) n += sl.alive && sl.state == State::Established;
+  return n;
+}
 Time Network::epoch_of_day() const { return impl_->opts.epoch_of_day; }
 
 }  // namespace peerlab::sim

@@ -61,6 +61,11 @@ struct SimOptions {
   Time epoch_of_day = time_of_day(16, 0, 0);
   // When set, every BGP message and FSM transition is written here as one JSON object per line.
   std::ostream* trace = nullptr;
+  // Hold and keepalive timers: false (the default) runs them as the kernel's re-armable timers,
+  // which cost no queue operation when a message restarts them; true schedules and cancels an
+  // event per restart. Both give identical runs (events, order, fingerprint, counters); the switch
+  // exists to check that, and to measure the difference.
+  bool detailed_timers = false;
 };
 
 // One end of one BGP session, as BIRD's `show protocols` and calicoctl's `node status` see it.
@@ -151,6 +156,9 @@ class Network {
   std::vector<SessionStatus> sessions(SpeakerId id) const;
   std::vector<RouteView> routes(SpeakerId id) const;
   std::size_t best_route_count(SpeakerId id) const;
+  // Session ends (both ends of a session count) that are configured and Established, over all
+  // speakers; cheaper than summing sessions().
+  std::size_t established_session_ends() const;
   const NetworkCounters& counters() const;
   std::uint64_t fingerprint() const;
   // When nothing has changed since: the time of the last observable change.

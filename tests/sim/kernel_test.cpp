@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -700,6 +701,122 @@ TEST(Time, FormatClockGivesTheTimeOfDayAfterAnEpoch) {
   EXPECT_EQ(format_clock(from_seconds(3 * 3600 + 61), time_of_day(9, 58, 59)), "13:00:00");
   EXPECT_EQ(format_clock(from_seconds(2), time_of_day(23, 59, 59)), "00:00:01");
   EXPECT_EQ(format_clock(-1, 0), "23:59:59");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Re-armable timers: the same run as cancel + schedule
+
+namespace timers {
+
+// Drives two kernels with the same random script: one restarts its timers with cancel +
+// schedule, the other with arm/disarm. Handlers also restart timers and schedule plain events.
+struct Script {
+  explicit Script(bool rearmable, std::uint64_t seed) : lazy(rearmable), rng(seed) {
+    for (std::uint32_t t = 0; t < kTimers; ++t) ids[t] = k.new_timer(1, t);
+  }
+  static constexpr std::uint32_t kTimers = 16;
+  bool lazy;
+  Kernel k;
+  Rng rng;
+  std::array<EventHandle, kTimers> handles{};
+  std::array<Kernel::TimerId, kTimers> ids{};
+  std::vector<std::tuple<Time, std::uint32_t, std::uint32_t, std::uint64_t>> fired;
+
+  void restart(std::uint32_t t, Time at, std::uint64_t arg) {
+    if (lazy) {
+      k.arm(ids[t], at, arg);
+    } else {
+      k.cancel(handles[t]);
+      handles[t] = k.schedule(at, 1, t, arg);
+    }
+  }
+  void stop(std::uint32_t t) {
+    if (lazy)
+      k.disarm(ids[t]);
+    else
+      k.cancel(handles[t]);
+  }
+  // One random action at the current time.
+  void act() {
+    const std::uint64_t x = rng.next();
+    const auto t = static_cast<std::uint32_t>(x % kTimers);
+    const Time at = k.now() + static_cast<Time>((x >> 8) % 50);  // many ties on purpose
+    switch ((x >> 20) % 4) {
+      case 0:
+      case 1:
+        restart(t, at, x >> 40);
+        break;
+      case 2:
+        stop(t);
+        break;
+      default:
+        k.schedule(at, 0, t, x >> 40);
+        break;
+    }
+  }
+  void operator()(Kernel&, const Event& e) {
+    fired.emplace_back(e.time, e.kind, e.target, e.arg);
+    for (int i = 0; i < 2; ++i) act();
+  }
+};
+
+}  // namespace timers
+
+TEST(KernelTimers, ReArmingGivesTheSameEventsOrderFingerprintAndCountersAsCancelAndSchedule) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    timers::Script a(true, seed), b(false, seed);
+    for (auto* s : {&a, &b})
+      for (int i = 0; i < 40; ++i) s->act();
+    for (int round = 0; round < 50; ++round) {
+      const Time limit = 100 * (round + 1);
+      auto ra = a.k.run_until(limit, 1'000, a);
+      auto rb = b.k.run_until(limit, 1'000, b);
+      ASSERT_EQ(ra.outcome, rb.outcome) << seed;
+      ASSERT_EQ(ra.events, rb.events) << seed;
+      ASSERT_EQ(a.k.next_time(), b.k.next_time()) << seed;
+      ASSERT_EQ(a.k.pending_count(), b.k.pending_count()) << seed;
+    }
+    EXPECT_EQ(a.fired, b.fired) << seed;
+    EXPECT_EQ(a.k.fingerprint(), b.k.fingerprint()) << seed;
+    EXPECT_EQ(a.k.stats().processed, b.k.stats().processed);
+    EXPECT_EQ(a.k.stats().scheduled, b.k.stats().scheduled);
+    EXPECT_EQ(a.k.stats().cancelled, b.k.stats().cancelled);
+    EXPECT_EQ(a.k.stats().peak_pending, b.k.stats().peak_pending);
+    EXPECT_GT(a.fired.size(), 1'000u);
+  }
+}
+
+TEST(KernelTimers, ATimerRestartedAMillionTimesCostsNoQueueEntryPerRestart) {
+  Kernel k;
+  const auto t = k.new_timer(1, 7);
+  k.arm(t, from_seconds(90));
+  for (int i = 1; i <= 1'000'000; ++i) k.arm(t, from_seconds(90) + i);
+  EXPECT_EQ(k.heap_size(), 1u);  // the first guard stands for every later key
+  EXPECT_EQ(k.pending_count(), 1u);
+  EXPECT_TRUE(k.armed(t));
+  EXPECT_EQ(k.deadline(t), from_seconds(90) + 1'000'000);
+  Recorder r;
+  EXPECT_EQ(k.run_until(kTimeMax, 100, r).events, 1u);
+  ASSERT_EQ(r.fired.size(), 1u);
+  EXPECT_EQ(r.fired[0], std::make_tuple(from_seconds(90) + 1'000'000, 1u, 7u, std::uint64_t{0}));
+  EXPECT_FALSE(k.armed(t));
+  EXPECT_TRUE(k.empty());
+}
+
+TEST(KernelTimers, ADisarmedTimerNeverFiresAndArmingEarlierMovesItForward) {
+  Kernel k;
+  const auto t = k.new_timer(2, 1);
+  k.arm(t, 100);
+  EXPECT_TRUE(k.disarm(t));
+  EXPECT_FALSE(k.disarm(t));
+  EXPECT_TRUE(k.empty());
+  EXPECT_EQ(k.next_time(), std::nullopt);
+  k.arm(t, 500);
+  k.arm(t, 50, 9);  // earlier than the guard at 500
+  Recorder r;
+  k.run_until(kTimeMax, 100, r);
+  ASSERT_EQ(r.fired.size(), 1u);
+  EXPECT_EQ(r.fired[0], std::make_tuple(Time{50}, 2u, 1u, std::uint64_t{9}));
 }
 
 }  // namespace
