@@ -143,7 +143,15 @@ std::string resolve_datastore_path(const std::string& flag_path, const std::stri
     // A calicoctl config file: apiVersion v1, kind calicoApiConfig, spec.datastoreType file and
     // spec.datastorePath (relative to the config file).
     try {
-      YAML::Node cfg = YAML::LoadFile(config_file);
+      // Through the input limits first: yaml-cpp 0.7 loops forever on some malformed text.
+      Diagnostics shape;
+      auto text = read_input(config_file, InputLimits{}, shape);
+      if (!text) throw YAML::BadFile(config_file);
+      if (!check_yaml_shape(*text, InputLimits{}, config_file, shape)) {
+        diags.append(shape);
+        return {};
+      }
+      YAML::Node cfg = YAML::Load(*text);
       auto spec = cfg["spec"];
       std::string kind = cfg["kind"] ? cfg["kind"].as<std::string>() : "";
       std::string type = spec && spec["datastoreType"] ? spec["datastoreType"].as<std::string>() : "";

@@ -48,7 +48,16 @@ class ShapeCounter : public YAML::EventHandler {
   ShapeCounter(const InputLimits& limits, const std::string& file, Diagnostics& diags)
       : limits_(limits), file_(file), diags_(diags) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 can return the same empty document forever on some malformed input (a lone
+    // ',', found by fuzz_resources; fixed upstream after 0.8 by yaml-cpp PR #1319). A document
+    // that starts where the previous one started has consumed nothing: stop.
+    if (document_ > 0 && mark.pos == last_start_) {
+      diags_.error("E101", loc(mark), "YAML syntax error: unexpected character; no document can start here",
+                   "check the indentation and quoting around this point");
+      throw LimitPassed{};
+    }
+    last_start_ = mark.pos;
     sizes_.clear();
     names_.clear();
     open_.clear();
@@ -153,6 +162,7 @@ class ShapeCounter : public YAML::EventHandler {
   std::uint64_t nodes_ = 0;
   bool aliased_ = false;
   int document_ = 0;
+  int last_start_ = -1;
 };
 
 }  // namespace

@@ -9,7 +9,8 @@
 //   of the YAML parser before any node tree is built. Aliases count as the whole node they
 //   repeat, so an alias bomb ("billion laughs") is refused after a few thousand events instead
 //   of being expanded by the loaders that walk the tree; an alias to a node that contains it
-//   (which would never end) is refused too.
+//   (which would never end) is refused too. The same pass stops yaml-cpp 0.7's endless stream of
+//   empty documents on some malformed input (E101), before YAML::LoadAll would loop on it.
 // - The number of resources counts what the documents hold after generators are expanded.
 // - The size of a simulation is predicted from the model before any speaker is derived:
 //   session ends (the mesh, global and node-specific peers, selectors, fabric neighbours) and
@@ -50,7 +51,8 @@ bool check_file_size(std::uint64_t size, const InputLimits& limits, const std::s
                      Diagnostics& diags);
 
 // E402 (depth) and E403 (YAML nodes, aliases expanded), from a streaming pass over `text`. A YAML
-// syntax error is left for the loader to report. True when the text is within the limits.
+// syntax error is left for the loader to report, except input on which yaml-cpp's parser makes no
+// progress (E101). True when the text is within the limits and can be loaded.
 bool check_yaml_shape(std::string_view text, const InputLimits& limits, const std::string& file,
                       Diagnostics& diags);
 

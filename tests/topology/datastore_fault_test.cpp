@@ -204,5 +204,17 @@ TEST_F(DatastoreFaultTest, AStuckWriterMakesTheNextOneTimeOutNamingItsProcessAnd
   EXPECT_EQ(read_text(lock), "");
 }
 
+// The calicoctl config file (--config) goes through the same guard as every other input.
+TEST_F(DatastoreFaultTest, AConfigFileOnWhichYamlCppWouldLoopIsASyntaxError) {
+  const std::string cfg = (dir_ / "calicoctl.cfg").string();
+  std::ofstream(cfg) << ",";
+  Diagnostics d;
+  EXPECT_EQ(resolve_datastore_path("", cfg, d), "");
+  EXPECT_EQ(d.to_string(),
+            cfg +
+                ":1:1: error[E101]: YAML syntax error: unexpected character; no document can start "
+                "here\n  hint: check the indentation and quoting around this point\n");
+}
+
 }  // namespace
 }  // namespace peerlab

@@ -149,6 +149,22 @@ TEST(InputLimits, RefusesAnAliasInsideTheNodeItNames) {
       "  hint: YAML aliases may only repeat a node that is complete; write the content out\n");
 }
 
+// Found by fuzz_resources (and fuzz_ctl_args, in a -f file): yaml-cpp 0.7's parser returns the
+// same empty document forever on a lone ',' (yaml-cpp PR #1319), and YAML::LoadAll looped,
+// allocating until the machine ran out of memory.
+TEST(InputLimits, ALoneCommaIsASyntaxErrorNotAnEndlessStreamOfDocuments) {
+  auto start = std::chrono::steady_clock::now();
+  auto f = parse_resources(",", "comma.yaml");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(
+      errors(f),
+      "comma.yaml:1:1: error[E101]: YAML syntax error: unexpected character; no document can start here\n"
+      "  hint: check the indentation and quoting around this point\n");
+  auto g = parse_resources("apiVersion: v1\nkind: node\nmetadata: {name: n1}\n---\n, x\n", "later.yaml");
+  ASSERT_EQ(g.diagnostics.items().size(), 1u);
+  EXPECT_EQ(format(g.diagnostics.items()[0]).substr(0, 28), "later.yaml:5:1: error[E101]:");
+}
+
 TEST(InputLimits, AcceptsAliasesWithinTheLimit) {
   auto t = load_ok(R"(apiVersion: v1
 kind: List
