@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/limit_options.hpp"
 #include "cli/sim_commands.hpp"
 #include "reports/check_report.hpp"
 #include "validators/lint.hpp"
@@ -26,11 +27,12 @@ void register_check_command(CLI::App& app, CheckArgs& a) {
   c->add_option("--max-routes-per-router", a.options.limits.max_routes_per_router, "scale limit (default 128000)");
   c->add_option("--max-convergence", a.options.limits.max_convergence_ms, "scale limit in milliseconds (default 60000)");
   c->add_flag("--no-simulation", a.no_simulation, "static lint only");
+  add_limit_options(c);
 }
 
 int run_check_command(CLI::App& app, const CheckArgs& a) {
   if (!*app.get_subcommand("check")) return -1;
-  auto t = load_model(a.files, std::cerr);
+  auto t = load_model(a.files, std::cerr, a.options.blocks_per_node);
   if (!t) return 2;
   reports::CheckReport r;
   for (const auto& f : a.files) r.input += (r.input.empty() ? "" : " ") + f;

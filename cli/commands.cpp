@@ -9,6 +9,7 @@
 #include "cli/demo.hpp"
 #include "cli/export_command.hpp"
 #include "cli/generate_command.hpp"
+#include "cli/limit_options.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/sim_commands.hpp"
@@ -25,7 +26,7 @@ int cmd_validate(const std::vector<std::string>& files) {
   Topology t;
   Diagnostics diags;
   for (const auto& f : files) {
-    auto parsed = parse_file(f);
+    auto parsed = parse_file(f, input_limits());
     diags.append(parsed.diagnostics);
     add_resources(t, parsed.resources, diags);
   }
@@ -63,6 +64,7 @@ int run_main(int argc, char** argv) {
       ->add_option("files", files,
                    "peerlab YAML files (Calico v1/v3 resources and peerlab/v1 fabric); - reads stdin")
       ->required();
+  add_limit_options(validate_cmd);
 
   DemoOptions demo_opts;
   auto* demo_cmd = app.add_subcommand(

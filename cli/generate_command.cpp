@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/limit_options.hpp"
 #include "topology/generators.hpp"
 #include "topology/resources.hpp"
 
@@ -140,28 +141,20 @@ void register_generate_commands(CLI::App& app) {
   }
   st.expand = app.add_subcommand("expand", "Print a peerlab file with its generator documents expanded");
   st.expand->add_option("file", st.file, "a peerlab file; - reads stdin")->required();
+  add_limit_options(st.expand);
 }
 
 int run_generate_command(CLI::App& app) {
   (void)app;
   State& st = state();
   if (st.expand && *st.expand) {
-    std::string text;
-    if (st.file == "-") {
-      std::ostringstream ss;
-      ss << std::cin.rdbuf();
-      text = ss.str();
-    } else {
-      std::ifstream in(st.file, std::ios::binary);
-      if (!in) {
-        std::cerr << "error: cannot read " << st.file << ": " << std::strerror(errno) << "\n";
-        return 2;
-      }
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
+    Diagnostics diags;
+    auto text = read_input(st.file, input_limits(), diags);
+    if (!text) {
+      print_errors(diags, "expanded", std::cerr);
+      return diags.items().front().code == "E001" ? 2 : 1;
     }
-    return expand_text(text, st.file == "-" ? "<stdin>" : st.file, std::cout, std::cerr);
+    return expand_text(*text, st.file == "-" ? "<stdin>" : st.file, std::cout, std::cerr, input_limits());
   }
   if (!st.generate || !*st.generate) return -1;
   for (auto& mc : st.models)
@@ -169,7 +162,16 @@ int run_generate_command(CLI::App& app) {
   return -1;  // not reached: generate requires a model
 }
 
-int expand_text(const std::string& text, const std::string& filename, std::ostream& out, std::ostream& err) {
+int expand_text(const std::string& text, const std::string& filename, std::ostream& out, std::ostream& err,
+                const InputLimits& limits) {
+  {
+    Diagnostics diags;
+    if (!check_file_size(text.size(), limits, filename, diags) ||
+        !check_yaml_shape(text, limits, filename, diags)) {
+      print_errors(diags, "expanded", err);
+      return 1;
+    }
+  }
   // The generator documents are expanded here; the other documents are read by parse_resources
   // from a copy of the text in which the generator documents are blank lines, so that every
   // position stays what it is in the file.
@@ -206,7 +208,7 @@ int expand_text(const std::string& text, const std::string& filename, std::ostre
   }
   std::string masked;
   for (const auto& l : lines) masked += l + "\n";
-  auto parsed = parse_resources(generators.empty() ? text : masked, filename);
+  auto parsed = parse_resources(generators.empty() ? text : masked, filename, limits);
   Diagnostics diags = parsed.diagnostics;
   std::vector<Resource> all;
   std::size_t next = 0;

@@ -11,6 +11,8 @@
 #include <iosfwd>
 #include <string>
 
+#include "topology/limits.hpp"
+
 namespace peerlab::cli {
 
 void register_generate_commands(CLI::App& app);
@@ -19,6 +21,8 @@ int run_generate_command(CLI::App& app);
 
 // `peerlab expand` on text already read: the resources of every document, generator documents
 // replaced by what they expand into, as YAML. Diagnostics go to `err`; the exit status is returned.
-int expand_text(const std::string& text, const std::string& filename, std::ostream& out, std::ostream& err);
+// Text beyond `limits` (topology/limits.hpp) is refused before any YAML node is built.
+int expand_text(const std::string& text, const std::string& filename, std::ostream& out, std::ostream& err,
+                const InputLimits& limits = {});
 
 }  // namespace peerlab::cli

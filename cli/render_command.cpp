@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/limit_options.hpp"
 #include "cli/sim_commands.hpp"
 #include "reports/graph_view.hpp"
 #include "reports/graphviz_render.hpp"
@@ -44,6 +45,7 @@ void register_render_command(CLI::App& app, RenderArgs& a) {
   cmd->add_option("--aggregate-above", a.aggregate_above,
                   "draw racks and segments as boxes and the mesh as one bundle above this many speakers")
       ->default_val(60);
+  add_limit_options(cmd);
 }
 
 int run_render_command(CLI::App& app, const RenderArgs& a) {
@@ -67,7 +69,7 @@ int run_render_command(CLI::App& app, const RenderArgs& a) {
     }
     at = *d;
   }
-  auto t = load_model(a.files, std::cerr);
+  auto t = load_model(a.files, std::cerr, a.layer == "underlay" ? std::nullopt : std::optional<int>(1));
   if (!t) return 2;
 
   reports::ViewOptions o;

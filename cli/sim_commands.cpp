@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/limit_options.hpp"
 #include "reports/sim_reports.hpp"
 #include "topology/peerings.hpp"
 #include "topology/resources.hpp"
@@ -11,15 +12,19 @@
 
 namespace peerlab::cli {
 
-std::optional<Topology> load_model(const std::vector<std::string>& files, std::ostream& err) {
+std::optional<Topology> load_model(const std::vector<std::string>& files, std::ostream& err,
+                                   std::optional<int> blocks_per_node) {
   Topology t;
   Diagnostics diags;
   for (const auto& f : files) {
-    auto parsed = parse_file(f);
+    auto parsed = parse_file(f, input_limits());
     diags.append(parsed.diagnostics);
     add_resources(t, parsed.resources, diags);
   }
   if (!diags.has_errors()) validate(t, ValidationMode::Strict, diags);
+  // Before any speaker is derived: deriving is itself as large as the simulation.
+  if (!diags.has_errors() && blocks_per_node)
+    check_simulation_size(t, *blocks_per_node, input_limits(), files.empty() ? "" : files.front(), diags);
   if (diags.has_errors()) {
     err << diags.to_string();
     std::size_t n = diags.error_count();
@@ -48,13 +53,16 @@ struct Simulation {
   sim::RunResult result;
 };
 
-Simulation simulate(const Topology& t, const SimArgs& a, std::optional<sim::Time> at, std::ostream* trace) {
+Simulation simulate(const Topology& t, const SimArgs& a, std::optional<sim::Time> at,
+                    std::optional<sim::Time> limit, std::ostream* trace) {
   Simulation s;
   DeriveOptions d;
   d.blocks_per_node = a.blocks_per_node;
   sim::SimOptions o;
   o.seed = a.seed;
   o.trace = trace;
+  if (limit) o.time_limit = *limit;
+  o.event_limit = a.max_events;
   // Moved, not copied: a 1,000-node mesh derives a million neighbour entries (~170 MB).
   s.net = std::make_unique<sim::Network>(t, derive_speakers(t, d), o);
   s.result = at ? s.net->run_until(*at) : s.net->run();
@@ -79,7 +87,16 @@ void register_sim_commands(CLI::App& app, SimArgs& a) {
   auto common = [&](CLI::App* c) {
     c->add_option("files", a.files, "peerlab files (- reads stdin)")->required();
     c->add_option("--seed", a.seed, "seed of the random streams (timer jitter)")->default_val(1);
-    c->add_option("--blocks-per-node", a.blocks_per_node, "IPAM blocks each node announces")->default_val(1);
+    c->add_option("--blocks-per-node", a.blocks_per_node, "IPAM blocks each node announces")
+        ->default_val(1)
+        ->check(CLI::Range(1, 1024));
+    add_limit_options(c);
+    c->add_option("--max-sim-time", a.max_sim_time,
+                  "stop every run at this simulated time even when it has not converged [default: 60m]")
+        ->group("Limits");
+    c->add_option("--max-events", a.max_events, "stop every run after this many events")
+        ->default_val(sim::SimOptions{}.event_limit)
+        ->group("Limits");
   };
   auto* simulate_cmd = app.add_subcommand("simulate", "Simulate a topology to convergence and summarise the run");
   common(simulate_cmd);
@@ -101,10 +118,15 @@ int run_sim_command(CLI::App& app, const SimArgs& a) {
   auto* status_cmd = app.get_subcommand("status");
   auto* routes_cmd = app.get_subcommand("routes");
   if (!*simulate_cmd && !*status_cmd && !*routes_cmd) return -1;
-  auto t = load_model(a.files, std::cerr);
+  auto t = load_model(a.files, std::cerr, a.blocks_per_node);
   if (!t) return 2;
   auto at = duration_arg(*simulate_cmd ? a.until : a.at, *simulate_cmd ? "--until" : "--at", std::cerr);
   if (at && *at < 0) return 2;
+  auto limit = duration_arg(a.max_sim_time, "--max-sim-time", std::cerr);
+  if (limit && *limit <= 0) {
+    if (*limit == 0) std::cerr << "error: --max-sim-time must be longer than 0\n";
+    return 2;
+  }
   std::ofstream trace_file;
   if (!a.trace.empty()) {
     trace_file.open(a.trace);
@@ -113,11 +135,14 @@ int run_sim_command(CLI::App& app, const SimArgs& a) {
       return 2;
     }
   }
-  auto s = simulate(*t, a, at, a.trace.empty() ? nullptr : &trace_file);
+  auto s = simulate(*t, a, at, limit, a.trace.empty() ? nullptr : &trace_file);
   if (*simulate_cmd) {
     std::cout << reports::simulate_summary(*s.net, s.result);
     return s.result.outcome == sim::Outcome::Converged || at ? 0 : 1;
   }
+  if (s.result.outcome == sim::Outcome::TimeLimit && !at)
+    std::cerr << "warning: the time limit was reached at " << sim::format_time(s.result.time)
+              << "; the state shown is not converged\n";
   if (s.result.outcome == sim::Outcome::EventLimit)
     std::cerr << "warning: the event limit was reached at " << sim::format_time(s.result.time)
               << "; the state shown is not converged\n";

@@ -7,6 +7,7 @@
 #include "reports/sim_reports.hpp"
 #include "sim/network.hpp"
 #include "topology/ctl.hpp"
+#include "topology/limits.hpp"
 #include "topology/peerings.hpp"
 #include "topology/validate.hpp"
 
@@ -32,6 +33,7 @@ int run_node_status(const CtlCommand& cmd, const Topology& model, std::ostream& 
   }
   Diagnostics diags;
   validate(model, ValidationMode::Strict, diags);
+  if (!diags.has_errors()) check_simulation_size(model, 1, InputLimits{}, "datastore", diags);
   if (diags.has_errors()) {
     err << diags.to_string() << "Failed to execute command: the datastore's cluster cannot be simulated\n";
     return 1;

@@ -2,6 +2,7 @@
 #include "topology/datastore.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -21,14 +23,33 @@ namespace peerlab {
 
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
+
+int real_open(const char* path, int flags, mode_t mode) {
+  return ::open(path, flags, mode);
+}
+
+// The pid a writer recorded in the lock file, if that process still exists.
+std::optional<pid_t> lock_holder(int fd) {
+  char buf[32] = {};
+  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return std::nullopt;
+  char* end = nullptr;
+  long pid = std::strtol(buf, &end, 10);
+  if (end == buf || pid <= 0 || pid == ::getpid()) return std::nullopt;
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return std::nullopt;
+  return static_cast<pid_t>(pid);
+}
 
 // Holds an flock on a lock file for its lifetime.
 class FileLock {
  public:
   FileLock(const std::string& path, int operation, std::chrono::milliseconds timeout, DatastoreError& err) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0 && operation == LOCK_SH) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    fd_ = datastore_syscalls().open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0 && operation == LOCK_SH)
+      fd_ = datastore_syscalls().open(path.c_str(), O_RDONLY | O_CLOEXEC, 0);
     if (fd_ < 0) {
       // Without a lock file in a read-only or missing directory no writer can exist: reading is safe.
       if (operation == LOCK_SH && (errno == EROFS || errno == EACCES || errno == ENOENT)) return;
@@ -50,24 +71,43 @@ class FileLock {
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         auto ms = timeout.count();
-        std::string secs = std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + std::to_string(ms % 100 / 10);
-        err = {"timed out after " + secs + "s waiting for the datastore lock " + path,
-               "another peerlab/calicoctl process is writing or is stuck; if none is running, the lock is held by "
-               "a stopped process"};
+        std::string secs =
+            std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + std::to_string(ms % 100 / 10);
+        if (auto holder = lock_holder(fd_))
+          err = {"timed out after " + secs + "s waiting for the datastore lock " + path +
+                     ", held by process " + std::to_string(*holder),
+                 "process " + std::to_string(*holder) +
+                     " is writing the datastore or is stuck; if it is stuck, stop it (kill " +
+                     std::to_string(*holder) + ") and try again"};
+        else
+          err = {"timed out after " + secs + "s waiting for the datastore lock " + path,
+                 "another peerlab/calicoctl process is writing or is stuck; if none is running, the lock is "
+                 "held by "
+                 "a stopped process"};
         return;
       }
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(50));
     }
+    // A writer says who it is, for the timeout message of the next one.
+    if (operation == LOCK_EX && ::ftruncate(fd_, 0) == 0) {
+      std::string pid = std::to_string(::getpid()) + "\n";
+      recorded_ = ::pwrite(fd_, pid.data(), pid.size(), 0) == static_cast<ssize_t>(pid.size());
+    }
   }
   ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+    if (fd_ < 0) return;
+    // The pid goes with the lock (a stale one, left by a killed writer, is harmless: lock_holder
+    // checks that the process exists).
+    if (recorded_ && ::ftruncate(fd_, 0) != 0) recorded_ = false;
+    ::close(fd_);  // closing releases the lock
   }
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;
 
  private:
   int fd_ = -1;
+  bool recorded_ = false;
 };
 
 DatastoreError load_into(const std::string& path, Topology& out, Diagnostics& diags) {
@@ -103,7 +143,15 @@ std::string resolve_datastore_path(const std::string& flag_path, const std::stri
     // A calicoctl config file: apiVersion v1, kind calicoApiConfig, spec.datastoreType file and
     // spec.datastorePath (relative to the config file).
     try {
-      YAML::Node cfg = YAML::LoadFile(config_file);
+      // Through the input limits first: yaml-cpp 0.7 loops forever on some malformed text.
+      Diagnostics shape;
+      auto text = read_input(config_file, InputLimits{}, shape);
+      if (!text) throw YAML::BadFile(config_file);
+      if (!check_yaml_shape(*text, InputLimits{}, config_file, shape)) {
+        diags.append(shape);
+        return {};
+      }
+      YAML::Node cfg = YAML::Load(*text);
       auto spec = cfg["spec"];
       std::string kind = cfg["kind"] ? cfg["kind"].as<std::string>() : "";
       std::string type = spec && spec["datastoreType"] ? spec["datastoreType"].as<std::string>() : "";
@@ -164,18 +212,25 @@ DatastoreError Datastore::update(const std::function<bool(Topology&)>& mutate, D
   return write_file_atomically(path_, save_topology(t));
 }
 
+DatastoreSyscalls& datastore_syscalls() {
+  static DatastoreSyscalls calls{real_open, ::write, ::fsync, ::rename};
+  return calls;
+}
+
 DatastoreError write_file_atomically(const std::string& path, const std::string& contents) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::string tmp = (dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()))).string();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  std::string tmp =
+      (dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()))).string();
+  const auto& sys = datastore_syscalls();
+  int fd = sys.open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     return {"cannot write datastore " + path + ": " + errno_text(),
             "check that the directory " + dir.string() + " is writable"};
   std::size_t done = 0;
   while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    ssize_t n = sys.write(fd, contents.data() + done, contents.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       std::string why = errno_text();
@@ -185,14 +240,14 @@ DatastoreError write_file_atomically(const std::string& path, const std::string&
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
+  if (sys.fsync(fd) != 0) {
     std::string why = errno_text();
     ::close(fd);
     ::unlink(tmp.c_str());
     return {"cannot write datastore " + path + ": " + why, "the datastore was left unchanged"};
   }
   ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (sys.rename(tmp.c_str(), path.c_str()) != 0) {
     std::string why = errno_text();
     ::unlink(tmp.c_str());
     return {"cannot replace datastore " + path + ": " + why, "the datastore was left unchanged"};

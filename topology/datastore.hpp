@@ -4,8 +4,11 @@
 // directory, is fsync'ed, renamed over the original, and the directory is fsync'ed), and
 // read-modify-write cycles are serialised by an exclusive flock on "<file>.lock" (a separate file,
 // because rename replaces the data file's inode). A file that does not parse is reported with its
-// positions and never overwritten. Waiting for the lock is bounded.
+// positions and never overwritten. Waiting for the lock is bounded; a writer records its pid in
+// the lock file while it holds it, so that a timeout can name the process that holds it.
 #pragma once
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <functional>
@@ -50,5 +53,18 @@ class Datastore {
 
 // Writes `contents` to `path` atomically (temp file, fsync, rename, fsync of the directory).
 DatastoreError write_file_atomically(const std::string& path, const std::string& contents);
+
+// Test seam: the system calls through which the datastore opens, writes, syncs and renames files.
+// Tests replace them to produce failures a test cannot always produce for real: a read-only file
+// system (EROFS) or a full disk (ENOSPC) when tests run as root in a container, where permissions
+// do not stop root and mounting is not allowed. Everything else (the error handling, the cleanup,
+// the messages) is the production path. Production code never changes them.
+struct DatastoreSyscalls {
+  int (*open)(const char* path, int flags, mode_t mode);
+  ssize_t (*write)(int fd, const void* buf, size_t count);
+  int (*fsync)(int fd);
+  int (*rename)(const char* from, const char* to);
+};
+DatastoreSyscalls& datastore_syscalls();
 
 }  // namespace peerlab

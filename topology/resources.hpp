@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "topology/diagnostics.hpp"
+#include "topology/limits.hpp"
 #include "topology/model.hpp"
 
 namespace peerlab {
@@ -42,10 +43,16 @@ struct ParsedFile {
   Diagnostics diagnostics;
 };
 
-// Parses `text`; `filename` is used only in diagnostics.
-ParsedFile parse_resources(std::string_view text, const std::string& filename);
-// Reads and parses a file; a missing or unreadable file is a diagnostic (code E001).
-ParsedFile parse_file(const std::string& path);
+// Parses `text`; `filename` is used only in diagnostics. Input beyond `limits` (size, depth, YAML
+// nodes with aliases expanded, resources) is refused with an E4xx diagnostic before the work.
+ParsedFile parse_resources(std::string_view text, const std::string& filename,
+                           const InputLimits& limits = {});
+// Reads and parses a file; a missing or unreadable file is a diagnostic (code E001), one larger
+// than limits.max_file_bytes is E401 and is not read.
+ParsedFile parse_file(const std::string& path, const InputLimits& limits = {});
+// The text of a file ("-": stdin), read only as far as limits.max_file_bytes: E001 when it cannot
+// be read, E401 when it is larger (a regular file is measured and not read at all).
+std::optional<std::string> read_input(const std::string& path, const InputLimits& limits, Diagnostics& diags);
 
 // A duration with its unit ("250us", "2ms", "1.5s", "4m"), in microseconds.
 std::optional<Micros> parse_duration(std::string_view text);

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -22,7 +23,11 @@ namespace peerlab {
 
 namespace {
 
-using yaml_reader::Ctx;
+// The parse context of yaml_reader, plus the resource count limit (E404) this loader enforces.
+struct Ctx : yaml_reader::Ctx {
+  std::uint64_t max_resources = InputLimits{}.max_resources;
+  bool too_many = false;  // E404 was reported: read no further
+};
 using yaml_reader::describe;
 using yaml_reader::MapReader;
 
@@ -751,12 +756,31 @@ const std::vector<std::string_view> kOtherCalicoKinds = {"policy",
 
 void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out, int depth);
 
+bool too_many_resources(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out);
+
 void parse_list(Ctx& ctx, const YAML::Node& items, std::vector<Resource>& out, int depth) {
-  for (const auto& item : items) parse_document(ctx, item, out, depth + 1);
+  for (const auto& item : items) {
+    parse_document(ctx, item, out, depth + 1);
+    if (too_many_resources(ctx, item, out)) return;
+  }
+}
+
+// E404, once, at the document that passes the limit; what is past it is dropped.
+bool too_many_resources(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
+  if (out.size() <= ctx.max_resources && !ctx.too_many) return false;
+  if (!ctx.too_many)
+    ctx.error(doc, "E404",
+              "too many resources: more than " + std::to_string(ctx.max_resources) +
+                  " (generators count what they expand into)",
+              "split the input, or raise the limit with --max-resources");
+  ctx.too_many = true;
+  if (out.size() > ctx.max_resources) out.resize(ctx.max_resources);
+  return true;
 }
 
 void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out, int depth) {
   if (!doc.IsDefined() || doc.IsNull()) return;
+  if (ctx.too_many) return;
   if (depth > 4) {
     ctx.error(doc, "E102", "resource lists are nested too deeply",
               "a list may hold resources, not further lists");
@@ -856,9 +880,11 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
 
 }  // namespace
 
-ParsedFile parse_resources(std::string_view text, const std::string& filename) {
+ParsedFile parse_resources(std::string_view text, const std::string& filename, const InputLimits& limits) {
   ParsedFile out;
-  Ctx ctx{filename, out.diagnostics};
+  Ctx ctx{{filename, out.diagnostics}, limits.max_resources};
+  if (!check_file_size(text.size(), limits, filename, out.diagnostics)) return out;
+  if (!check_yaml_shape(text, limits, filename, out.diagnostics)) return out;
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
@@ -869,29 +895,66 @@ ParsedFile parse_resources(std::string_view text, const std::string& filename) {
                           "check the indentation and quoting around this point");
     return out;
   }
-  for (const auto& d : docs) parse_document(ctx, d, out.resources, 0);
+  for (const auto& d : docs) {
+    parse_document(ctx, d, out.resources, 0);
+    if (too_many_resources(ctx, d, out.resources)) break;
+  }
   return out;
 }
 
-ParsedFile parse_file(const std::string& path) {
+namespace {
+
+// Reads at most max + 1 bytes, so that a larger input (or an endless one: a pipe, /dev/zero) is
+// refused without reading it all.
+std::string read_bounded(std::istream& in, std::uint64_t max) {
+  std::string text;
+  std::vector<char> buf(64 * 1024);
+  while (text.size() <= max) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() <= 0) break;
+    text.append(buf.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::optional<std::string> read_input(const std::string& path, const InputLimits& limits,
+                                      Diagnostics& diags) {
+  const std::string name = path == "-" ? "<stdin>" : path;
   std::string text;
   if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    text = ss.str();
+    text = read_bounded(std::cin, limits.max_file_bytes);
   } else {
+    // A regular file is measured first and not read when it is too large.
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) {
+      auto size = std::filesystem::file_size(path, ec);
+      if (!ec && !check_file_size(size, limits, path, diags)) return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      ParsedFile out;
-      out.diagnostics.error("E001", {path, 0, 0}, "cannot read file: " + std::string(std::strerror(errno)),
-                            "check the path and its permissions");
-      return out;
+      diags.error("E001", {path, 0, 0}, "cannot read file: " + std::string(std::strerror(errno)),
+                  "check the path and its permissions");
+      return std::nullopt;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
+    text = read_bounded(in, limits.max_file_bytes);
   }
-  return parse_resources(text, path == "-" ? "<stdin>" : path);
+  if (text.size() > limits.max_file_bytes) {
+    diags.error("E401", {name, 0, 0},
+                "input is too large: more than " + std::to_string(limits.max_file_bytes) + " bytes (" +
+                    format_bytes(limits.max_file_bytes) + ")",
+                "split the input, or raise the limit with --max-file-size");
+    return std::nullopt;
+  }
+  return text;
+}
+
+ParsedFile parse_file(const std::string& path, const InputLimits& limits) {
+  ParsedFile out;
+  auto text = read_input(path, limits, out.diagnostics);
+  if (!text) return out;
+  return parse_resources(*text, path == "-" ? "<stdin>" : path, limits);
 }
 
 std::optional<Micros> parse_duration(std::string_view text) {
