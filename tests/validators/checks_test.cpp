@@ -26,6 +26,27 @@ Topology load(const std::string& relative) {
   return t;
 }
 
+// A fixture of fixtures/checks/, named by its file name only so positions read "K101-….yaml:52:23".
+Topology fixture(const std::string& name) {
+  std::ifstream in(std::string(PEERLAB_SOURCE_DIR) + "/tests/validators/fixtures/checks/" + name);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto parsed = parse_resources(ss.str(), name);
+  EXPECT_FALSE(parsed.diagnostics.has_errors()) << parsed.diagnostics.to_string();
+  Topology t;
+  Diagnostics d;
+  add_resources(t, parsed.resources, d);
+  EXPECT_FALSE(d.has_errors()) << d.to_string();
+  return t;
+}
+
+// The options `peerlab check` builds: the file's CheckLimits over the defaults.
+CheckOptions with_file_limits(const Topology& t) {
+  CheckOptions o;
+  apply_file_limits(o.limits, t.check_limits);
+  return o;
+}
+
 std::vector<const Finding*> with_code(const CheckResult& r, const std::string& code) {
   std::vector<const Finding*> out;
   for (const auto& f : r.findings)
@@ -98,12 +119,14 @@ TEST(CheckSimulated, ASessionThatIsNotUpIsAnErrorPointingAtItsBgpPeer) {
   auto s = with_code(r, "S101");
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s[0]->severity, FindingSeverity::Error);
-  EXPECT_EQ(s[0]->message,
-            "n1 Node_10_0_0_42 to 10.0.0.42 (n2) is start Active Socket: Connection closed: n2 has no session "
-            "configured for this speaker's address (one-sided peering)");
+  EXPECT_EQ(
+      s[0]->message,
+      "n1 Node_10_0_0_42 to 10.0.0.42 (n2) is start Active Socket: Connection closed: n2 has no session "
+      "configured for this speaker's address (one-sided peering)");
   EXPECT_EQ(s[0]->loc.line, 32);
   EXPECT_EQ(s[1]->message,
-            "n1 Node_10_0_0_43 to 10.0.0.43 is start Connect: nobody has address 10.0.0.43: connection attempts get "
+            "n1 Node_10_0_0_43 to 10.0.0.43 is start Connect: nobody has address 10.0.0.43: connection "
+            "attempts get "
             "no answer");
 }
 
@@ -123,7 +146,7 @@ TEST(CheckSimulated, SlowConvergenceAndTooManySessionsAreScaleWarnings) {
   auto r = check_simulated(load("tests/sim/topologies/mesh5.yaml"), o);
   auto k101 = with_code(r, "K101");
   ASSERT_EQ(k101.size(), 1u);
-  EXPECT_EQ(k101[0]->message, "5 nodes have more than 3 BGP sessions (n1 has 4)");
+  EXPECT_EQ(k101[0]->message, "5 nodes have more than 3 BGP sessions (n1 has 4; limit 3)");
   EXPECT_EQ(with_code(r, "K104").size(), 1u);
 }
 
@@ -153,6 +176,79 @@ TEST(CheckSimulated, ASingleTorPerRackIsASinglePointOfFailure) {
   auto f = with_code(r, "F101");
   ASSERT_EQ(f.size(), 3u);  // spine, tor1, tor2
   EXPECT_EQ(f[0]->message, "with spine failed, 18 of 30 node-to-block pairs become unreachable");
+}
+
+TEST(CheckSimulated, ALimitFromTheFileTriggersTooManySessionsAndSaysWhereItCameFrom) {
+  auto t = fixture("K101-limit-from-file.yaml");
+  auto r = check_simulated(t, with_file_limits(t));
+  auto k101 = with_code(r, "K101");
+  ASSERT_EQ(k101.size(), 1u);
+  EXPECT_EQ(k101[0]->severity, FindingSeverity::Warning);
+  EXPECT_EQ(format_loc(k101[0]->loc), "K101-limit-from-file.yaml:10:1");
+  EXPECT_EQ(k101[0]->message,
+            "5 nodes have more than 3 BGP sessions (n1 has 4; limit 3 from K101-limit-from-file.yaml:54:23)");
+}
+
+TEST(CheckSimulated, AFileLimitThatEveryNodeMeetsExactlyIsNotExceeded) {
+  auto t = fixture("K101-limit-from-file-ok.yaml");
+  auto r = check_simulated(t, with_file_limits(t));
+  EXPECT_TRUE(with_code(r, "K101").empty());
+}
+
+TEST(CheckSimulated, TheDefaultLimitIsCitedWithItsSourceInTheCalicoDocumentation) {
+  CheckOptions o;
+  o.limits.max_routes_per_node = 1;
+  o.limits.routes_per_node_from = "--max-routes-per-node";
+  auto r = check_simulated(load("tests/sim/topologies/mesh5.yaml"), o);
+  ASSERT_EQ(with_code(r, "K103").size(), 1u);
+  EXPECT_EQ(with_code(r, "K103")[0]->message, "node n1 holds 5 routes (limit 1 from --max-routes-per-node)");
+  EXPECT_EQ(describe_limit("100", "", true, "Calico docs: full mesh up to ~100 nodes"),
+            "limit 100 (default, Calico docs: full mesh up to ~100 nodes)");
+}
+
+TEST(CheckSimulated, ApplyingFileLimitsTakesOnlyTheFieldsTheFileSets) {
+  auto t = fixture("K101-limit-from-file.yaml");
+  ScaleLimits l;
+  apply_file_limits(l, t.check_limits);
+  EXPECT_EQ(l.max_sessions_per_node, 3u);
+  EXPECT_EQ(l.sessions_from, "K101-limit-from-file.yaml:54:23");
+  EXPECT_EQ(l.max_convergence_ms, 60'000);
+  EXPECT_EQ(l.convergence_from, "K101-limit-from-file.yaml:55:19");
+  EXPECT_EQ(l.max_routes_per_router, 128'000u);
+  EXPECT_TRUE(l.routes_per_router_from.empty());
+}
+
+TEST(CheckSimulated, SessionsThatExpireTheirHoldTimerForEverMakeRoutesOscillate) {
+  auto r = check_simulated(fixture("V102-flapping-routes.yaml"), {});
+  auto v = with_code(r, "V102");
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0]->severity, FindingSeverity::Error);
+  EXPECT_EQ(v[0]->message, "");
+  EXPECT_EQ(v[0]->evidence, std::vector<std::string>{});
+}
+
+TEST(CheckSimulated, SessionsThatStayUpDoNotOscillate) {
+  auto r = check_simulated(fixture("V102-flapping-routes-ok.yaml"), {});
+  EXPECT_EQ(with_code(r, "V100").size(), 1u);
+  EXPECT_TRUE(with_code(r, "V102").empty());
+}
+
+TEST(CheckSimulated, ARunCutShortWhileStillConvergingIsNotAnOscillation) {
+  // Every block arrives once at every node: the run did not converge, but nothing flips back.
+  CheckOptions o;
+  o.time_limit = 6 * sim::kSecond;
+  o.oscillation_step = 100 * sim::kMillisecond;
+  auto r = check_simulated(load("tests/sim/topologies/mesh5.yaml"), o);
+  EXPECT_EQ(with_code(r, "V101").size(), 1u);
+  EXPECT_TRUE(with_code(r, "V102").empty());
+}
+
+TEST(ReachabilityMatrix, ASmallDesignGetsTheFullNodeByNodeMatrix) {
+  auto r = check_simulated(load("tests/sim/topologies/as-per-rack-same-as.yaml"), {});
+  const auto& m = r.summary.matrix;
+  EXPECT_EQ(m.grouping, "node");
+  EXPECT_EQ(m.groups.size(), 6u);
+  EXPECT_EQ(m.cells.size(), 6u);
 }
 
 }  // namespace
