@@ -383,7 +383,9 @@ void oscillation_finding(const Churn& c, const CheckOptions& o, sim::Time start,
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   std::map<std::string, std::size_t> prefixes, speakers;
   for (const auto& kv : flapping) ++prefixes[kv.first.second], ++speakers[kv.first.first];
-  auto n = [](std::size_t v, const char* word) { return std::to_string(v) + " " + word + (v == 1 ? "" : "s"); };
+  auto n = [](std::size_t v, const std::string& word) {
+    return std::to_string(v) + " " + word + (v == 1 ? "" : word.back() == 'x' ? "es" : "s");
+  };
   Finding f = make("V102", n(prefixes.size(), "prefix") + " at " + n(speakers.size(), "speaker") +
                                " changed best path " + std::to_string(o.oscillation_changes) + " or more times " +
                                when + " (" + sim::format_time(start) + " to " + sim::format_time(end) +
@@ -415,6 +417,23 @@ void oscillation_findings(const Topology& t, const CheckOptions& o, sim::Network
   auto replay = simulate(t, o);
   replay->run_until(start);
   oscillation_finding(observe(*replay, o, end, true), o, start, end, "before the run stopped", out);
+}
+
+// The elements whose failure the F checks try: route reflectors (nodes and routers), every fabric
+// router, and every link.
+struct Element {
+  std::string name;
+  bool link = false;
+  SourceLoc loc;
+};
+
+std::vector<Element> failure_elements(const Topology& t) {
+  std::vector<Element> out;
+  for (const auto& n : t.nodes)
+    if (n.route_reflector_cluster_id) out.push_back({n.name, false, n.loc});
+  for (const auto& r : t.routers) out.push_back({r.name, false, r.loc});
+  for (const auto& l : t.links) out.push_back({l.name, true, l.loc});
+  return out;
 }
 
 }  // namespace

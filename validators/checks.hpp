@@ -97,7 +97,7 @@ struct CheckOptions {
   // V102: after the run, best paths are watched for `oscillation_span` (after convergence) or over
   // the last `oscillation_span` of a run that did not converge, sampled every `oscillation_step`;
   // a speaker's prefix whose best path changed in `oscillation_changes` samples or more oscillates.
-  sim::Time oscillation_span = 60 * sim::kSecond;
+  sim::Time oscillation_span = 60 * sim::kSecond;  // a stable design costs this much more simulated time
   sim::Time oscillation_step = 1 * sim::kSecond;
   std::size_t oscillation_changes = 3;
   std::optional<sim::Time> time_limit;  // the simulation's time limit (default: sim::SimOptions)

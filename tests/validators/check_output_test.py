@@ -80,7 +80,7 @@ k = str(root / "tests/validators/fixtures/checks/K101-limit-from-file.yaml")
 kt = subprocess.run([peerlab, "check", k], capture_output=True, text=True).stdout
 check("limit 3 from " + k + ":54:23" in kt, "K101 cites the file's limit")
 kf = subprocess.run([peerlab, "check", k, "--max-sessions-per-node", "10"], capture_output=True, text=True).stdout
-check("K101" not in kf, "--max-sessions-per-node 10 overrides the file's 3")
+check("[K101]" not in kf, "--max-sessions-per-node 10 overrides the file's 3")
 kf = subprocess.run([peerlab, "check", k, "--max-sessions-per-node", "2"], capture_output=True, text=True).stdout
 check("more than 2 BGP sessions (n1 has 4; limit 2 from --max-sessions-per-node)" in kf, "K101 cites the flag")
 
