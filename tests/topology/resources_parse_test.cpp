@@ -1037,7 +1037,8 @@ spec:
 TEST(ParseResources, WritesCheckLimitsBackAsItReadThem) {
   const std::string text =
       "---\napiVersion: peerlab/v1\nkind: CheckLimits\nmetadata:\n  name: default\nspec:\n"
-      "  maxSessionsPerNode: 50\n  maxRoutesPerNode: 1000\n  maxConvergence: 1.5s\n  reflectorClientLimit: 200\n";
+      "  maxSessionsPerNode: 50\n  maxRoutesPerNode: 1000\n  maxConvergence: 1.5s\n"
+      "  reflectorClientLimit: 200\n";
   auto f = parse(text);
   ASSERT_FALSE(f.diagnostics.has_errors()) << f.diagnostics.to_string();
   EXPECT_EQ(save_resources(f.resources), text);
