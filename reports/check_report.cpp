@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "reports/escape.hpp"
+#include "reports/tables.hpp"
 
 namespace peerlab::reports {
 
@@ -30,14 +31,42 @@ std::string plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// A cell of the per-node matrix: "ok", the failing walk's result, or "delivered/pairs" when a
+// node owns several blocks and only some fail; per group always "delivered/pairs".
+std::string cell_text(const validators::ReachabilitySummary& m, const validators::ReachabilityCell& c) {
+  if (c.pairs == 0) return "-";
+  if (m.grouping == "node") {
+    if (c.delivered == c.pairs) return "ok";
+    if (c.delivered == 0 && c.failure) return std::string(validators::to_string(*c.failure));
+  }
+  return std::to_string(c.delivered) + "/" + std::to_string(c.pairs);
+}
+
 }  // namespace
+
+std::string matrix_text(const validators::ReachabilitySummary& m) {
+  if (m.groups.empty()) return "";
+  Row header{"from \\ to"};
+  for (const auto& g : m.groups) header.push_back(g);
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < m.groups.size(); ++i) {
+    Row row{m.groups[i]};
+    for (std::size_t j = 0; j < m.groups.size(); ++j) row.push_back(cell_text(m, m.cells[i][j]));
+    rows.push_back(std::move(row));
+  }
+  std::string title = m.grouping == "node" ? "reachability (row: source node, column: block owner):\n"
+                                           : "reachability per " + m.grouping +
+                                                 " (delivered/pairs; row: source, column: block owner):\n";
+  return title + tabwriter_table(header, rows);
+}
 
 std::string check_text(const CheckReport& r) {
   auto c = counts(r);
   std::ostringstream o;
   o << "peerlab check: " << r.input << "\n";
-  o << "verdict: " << (check_failed(r) ? "FAIL" : "PASS") << " (" << plural(c[FindingSeverity::Error], "error") << ", "
-    << plural(c[FindingSeverity::Warning], "warning") << ", " << c[FindingSeverity::Info] << " info)\n";
+  o << "verdict: " << (check_failed(r) ? "FAIL" : "PASS") << " ("
+    << plural(c[FindingSeverity::Error], "error") << ", " << plural(c[FindingSeverity::Warning], "warning")
+    << ", " << c[FindingSeverity::Info] << " info)\n";
   const auto& s = r.summary;
   o << "simulated: " << plural(s.speakers, "speaker") << ", " << plural(s.sessions / 2, "session") << " ("
     << s.established << " of " << s.sessions << " ends established), " << s.outcome;
@@ -45,8 +74,10 @@ std::string check_text(const CheckReport& r) {
   o << "; " << s.delivered << " of " << s.pairs << " node-to-block pairs reachable";
   if (s.failure_cases) o << "; " << s.failure_cases << " failure cases simulated";
   o << "\n";
+  if (!s.matrix.groups.empty()) o << "\n" << matrix_text(s.matrix);
   for (const auto& f : r.findings) {
-    o << "\n" << validators::to_string(f.severity) << "[" << f.code << "] " << f.title << ": " << f.message << "\n";
+    o << "\n"
+      << validators::to_string(f.severity) << "[" << f.code << "] " << f.title << ": " << f.message << "\n";
     if (f.loc.line > 0 || !f.loc.file.empty()) o << "  at " << format_loc(f.loc) << "\n";
     for (const auto& e : f.evidence) o << "  - " << e << "\n";
     if (f.severity != FindingSeverity::Info) {
@@ -63,9 +94,10 @@ nlohmann::ordered_json finding_json(const validators::Finding& f) {
   x["severity"] = std::string(validators::to_string(f.severity));
   x["title"] = f.title;
   x["message"] = f.message;
-  x["location"] = f.loc.file.empty() && f.loc.line == 0
-                      ? nlohmann::ordered_json(nullptr)
-                      : nlohmann::ordered_json{{"file", f.loc.file}, {"line", f.loc.line}, {"column", f.loc.column}};
+  x["location"] =
+      f.loc.file.empty() && f.loc.line == 0
+          ? nlohmann::ordered_json(nullptr)
+          : nlohmann::ordered_json{{"file", f.loc.file}, {"line", f.loc.line}, {"column", f.loc.column}};
   x["explanation"] = f.explanation;
   x["fix"] = f.fix;
   x["evidence"] = f.evidence;
@@ -88,10 +120,29 @@ std::string check_json(const CheckReport& r) {
   sum["session_ends"] = s.sessions;
   sum["established_ends"] = s.established;
   sum["outcome"] = s.outcome;
-  sum["converged_ms"] = s.converged_ms ? nlohmann::ordered_json(*s.converged_ms) : nlohmann::ordered_json(nullptr);
+  sum["converged_ms"] =
+      s.converged_ms ? nlohmann::ordered_json(*s.converged_ms) : nlohmann::ordered_json(nullptr);
   sum["pairs"] = s.pairs;
   sum["reachable_pairs"] = s.delivered;
   sum["failure_cases"] = s.failure_cases;
+  if (!s.matrix.groups.empty()) {
+    nlohmann::ordered_json m;
+    m["grouping"] = s.matrix.grouping;
+    m["groups"] = s.matrix.groups;
+    auto rows = nlohmann::ordered_json::array();
+    for (const auto& r : s.matrix.cells) {
+      auto row = nlohmann::ordered_json::array();
+      for (const auto& c : r) {
+        nlohmann::ordered_json cell{{"pairs", c.pairs}, {"delivered", c.delivered}};
+        cell["failure"] = c.failure ? nlohmann::ordered_json(std::string(validators::to_string(*c.failure)))
+                                    : nlohmann::ordered_json(nullptr);
+        row.push_back(std::move(cell));
+      }
+      rows.push_back(std::move(row));
+    }
+    m["cells"] = std::move(rows);
+    sum["matrix"] = std::move(m);
+  }
   j["summary"] = sum;
   auto arr = nlohmann::ordered_json::array();
   for (const auto& f : r.findings) arr.push_back(finding_json(f));
@@ -120,8 +171,8 @@ std::string check_junit(const CheckReport& r) {
     if (!f.explanation.empty()) body += "why: " + f.explanation + "\n";
     if (!f.fix.empty()) body += "fix: " + f.fix + "\n";
     if (f.severity >= r.fail_on)
-      o << "      <failure type=\"" << validators::to_string(f.severity) << "\" message=\"" << xml_escape(f.message)
-        << "\">" << xml_escape(body) << "</failure>\n";
+      o << "      <failure type=\"" << validators::to_string(f.severity) << "\" message=\""
+        << xml_escape(f.message) << "\">" << xml_escape(body) << "</failure>\n";
     else
       o << "      <system-out>" << xml_escape(body.empty() ? f.message : body) << "</system-out>\n";
     o << "    </testcase>\n";

@@ -26,6 +26,10 @@ std::string check_text(const CheckReport& r);
 std::string check_json(const CheckReport& r);
 std::string check_junit(const CheckReport& r);
 
+// The reachability matrix as a text table (empty without one): per node for a small design, per
+// group (delivered/pairs) at size.
+std::string matrix_text(const validators::ReachabilitySummary& m);
+
 // One finding as check_json writes it (code, severity, title, message, location, explanation, fix,
 // evidence); `peerlab run`'s JSON reuses it.
 nlohmann::ordered_json finding_json(const validators::Finding& f);

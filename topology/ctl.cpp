@@ -252,6 +252,7 @@ std::string resource_id(const Resource& r, V1Dialect dialect) {
           [](const Router& r) { return "Router(name=" + r.name + ")"; },
           [](const Link& l) { return "Link(name=" + l.name + ")"; },
           [](const TimerSettings&) { return std::string("BGPTimers(name=default)"); },
+          [](const CheckLimitSettings&) { return std::string("CheckLimits(name=default)"); },
       },
       r);
 }
@@ -281,6 +282,7 @@ bool same_key(const Resource& a, const Resource& b) {
           [&](const Router& x) { return x.name == std::get<Router>(b).name; },
           [&](const Link& x) { return x.name == std::get<Link>(b).name; },
           [&](const TimerSettings&) { return true; },
+          [&](const CheckLimitSettings&) { return true; },
       },
       a);
 }

@@ -166,6 +166,25 @@ struct TimerSettings {
   TimerConfig resolve() const;
 };
 
+// The limits `peerlab check` measures a design against (peerlab/v1 kind CheckLimits). Every field
+// is optional: unset ones fall back to the defaults drawn from the Calico documentation
+// (validators/checks.hpp ScaleLimits, validators/lint.hpp LintOptions); a command-line flag wins
+// over the file. Each value keeps the position it was written at, for the findings that cite it.
+struct CheckLimitValue {
+  std::optional<std::int64_t> value;
+  SourceLoc loc;
+};
+struct CheckLimitSettings {
+  CheckLimitValue max_sessions_per_node;  // maxSessionsPerNode
+  CheckLimitValue max_routes_per_router;  // maxRoutesPerRouter
+  CheckLimitValue max_routes_per_node;    // maxRoutesPerNode
+  CheckLimitValue max_convergence;        // maxConvergence, a duration (microseconds)
+  CheckLimitValue mesh_limit;             // meshLimit: nodes in a full mesh
+  CheckLimitValue reflector_client_limit;  // reflectorClientLimit: clients per route reflector
+  SourceLoc loc;
+  bool present = false;
+};
+
 struct Topology {
   ClusterConfig config;
   std::vector<Node> nodes;
@@ -175,6 +194,7 @@ struct Topology {
   std::vector<Router> routers;
   std::vector<Link> links;
   TimerSettings timers;
+  CheckLimitSettings check_limits;
 
   const Node* find_node(std::string_view name) const;
   const Router* find_router(std::string_view name) const;

@@ -22,6 +22,7 @@ std::string kind_name(const Resource& r) {
           [](const Router&) -> std::string { return "Router"; },
           [](const Link&) -> std::string { return "Link"; },
           [](const TimerSettings&) -> std::string { return "BGPTimers"; },
+          [](const CheckLimitSettings&) -> std::string { return "CheckLimits"; },
       },
       r);
 }
@@ -79,6 +80,10 @@ void add_resources(Topology& t, const std::vector<Resource>& resources, Diagnost
                      if (t.timers.present) return dup(ts.loc, "BGPTimers", t.timers.loc);
                      t.timers = ts;
                    },
+                   [&](const CheckLimitSettings& cl) {
+                     if (t.check_limits.present) return dup(cl.loc, "CheckLimits", t.check_limits.loc);
+                     t.check_limits = cl;
+                   },
                },
                r);
   }
@@ -91,6 +96,7 @@ std::vector<Resource> to_resources(const Topology& in) {
   std::vector<Resource> out;
   if (!t.config.empty()) out.emplace_back(ClusterConfigResource{t.config, t.config.loc});
   if (t.timers.present) out.emplace_back(t.timers);
+  if (t.check_limits.present) out.emplace_back(t.check_limits);
   for (const auto& n : t.nodes) out.emplace_back(n);
   for (const auto& p : t.peers) out.emplace_back(p);
   for (const auto& p : t.pools) out.emplace_back(p);
@@ -355,6 +361,24 @@ void emit(YAML::Emitter& e, const Resource& r, V1Dialect dialect) {
             put("errorWaitMax", t.error_wait_max);
             if (t.graceful_restart) e << YAML::Key << "gracefulRestart" << YAML::Value << *t.graceful_restart;
             put("gracefulRestartTime", t.graceful_restart_time);
+            e << YAML::EndMap;
+          },
+          [&](const CheckLimitSettings& l) {
+            e << YAML::Key << "apiVersion" << YAML::Value << "peerlab/v1";
+            e << YAML::Key << "kind" << YAML::Value << "CheckLimits";
+            e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+              << YAML::Value << "default" << YAML::EndMap;
+            e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+            auto put = [&](const char* k, const CheckLimitValue& v) {
+              if (v.value) e << YAML::Key << k << YAML::Value << *v.value;
+            };
+            put("maxSessionsPerNode", l.max_sessions_per_node);
+            put("maxRoutesPerRouter", l.max_routes_per_router);
+            put("maxRoutesPerNode", l.max_routes_per_node);
+            if (l.max_convergence.value)
+              e << YAML::Key << "maxConvergence" << YAML::Value << format_duration(*l.max_convergence.value);
+            put("meshLimit", l.mesh_limit);
+            put("reflectorClientLimit", l.reflector_client_limit);
             e << YAML::EndMap;
           },
       },

@@ -31,7 +31,7 @@ struct ClusterConfigResource {
 };
 
 using Resource = std::variant<Node, BgpPeer, IpPool, BgpConfiguration, ClusterConfigResource, Segment, Router,
-                              Link, TimerSettings>;
+                              Link, TimerSettings, CheckLimitSettings>;
 
 // The canonical kind name of a resource as calicoctl prints it ("bgpPeer", "node", "ipPool";
 // v3 and fabric kinds by their own names).

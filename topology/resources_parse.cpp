@@ -728,6 +728,32 @@ void parse_timers(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
   out.emplace_back(std::move(t));
 }
 
+// peerlab/v1 CheckLimits: the limits of `peerlab check`, each value with its position.
+void parse_check_limits(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
+  CheckLimitSettings l;
+  l.present = true;
+  l.loc = ctx.loc(doc);
+  {
+    MapReader meta(ctx, doc["metadata"], "CheckLimits metadata", {"name"});
+    (void)meta.get("name");
+  }
+  MapReader spec(ctx, doc["spec"], "CheckLimits spec",
+                 {"maxSessionsPerNode", "maxRoutesPerRouter", "maxRoutesPerNode", "maxConvergence", "meshLimit",
+                  "reflectorClientLimit"});
+  auto count = [&](const char* field, CheckLimitValue& v) {
+    auto n = spec.get(field);
+    if (auto x = read_small_int(ctx, n, field, 1, 1'000'000'000)) v = {*x, ctx.loc(n)};
+  };
+  count("maxSessionsPerNode", l.max_sessions_per_node);
+  count("maxRoutesPerRouter", l.max_routes_per_router);
+  count("maxRoutesPerNode", l.max_routes_per_node);
+  count("meshLimit", l.mesh_limit);
+  count("reflectorClientLimit", l.reflector_client_limit);
+  auto conv = spec.get("maxConvergence");
+  if (auto d = read_duration(ctx, conv, "maxConvergence")) l.max_convergence = {*d, ctx.loc(conv)};
+  out.emplace_back(std::move(l));
+}
+
 // ---- dispatch --------------------------------------------------------------------------------
 
 // Canonical v1 kinds and the aliases calicoctl accepts for them (case-insensitive).
@@ -852,6 +878,7 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
     if (k == "router") return parse_router(ctx, doc, out);
     if (k == "link") return parse_link(ctx, doc, out);
     if (k == "bgptimers") return parse_timers(ctx, doc, out);
+    if (k == "checklimits") return parse_check_limits(ctx, doc, out);
     if (k == "clusterconfig") return parse_cluster_config(ctx, doc, out);
   } else {
     ctx.error(api_node, "E107", "Unknown resource type (" + kind + ") and/or version (" + api + ")",
@@ -863,7 +890,7 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
     known = {"node", "bgpPeer", "ipPool", "pool"};
   else if (api == "peerlab/v1")
     known = {"Segment",  "Router",          "Link",      "BGPTimers",         "ClusterConfig",
-             "FullMesh", "RouteReflectors", "AsPerRack", "AsPerComputeServer"};
+             "FullMesh", "RouteReflectors", "AsPerRack", "AsPerComputeServer", "CheckLimits"};
   else
     known = {"BGPPeer", "Node", "IPPool", "BGPConfiguration"};
   std::string hint;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <type_traits>
 #include <unordered_map>
 
 #include "sim/underlay.hpp"
@@ -66,6 +67,13 @@ const std::vector<CheckRule>& check_rules() {
        "The simulation reached its time or event limit while routes or sessions were still changing: the design "
        "oscillates or is too large for the limits.",
        "Look for flapping sessions (AS mismatch loops, hold timers) or raise the limits."},
+      {"V102", "route oscillation", FindingSeverity::Error,
+       "Best paths kept changing to the end of the run: the same prefixes flip between paths (or come and go) at "
+       "the listed speakers instead of settling, so traffic to them moves or drops over and over. A design that "
+       "only needs more time shows it too; the sampled windows tell the two apart by whether the changes repeat.",
+       "Look at the prefixes and speakers listed: a session that keeps resetting (hold timer, AS or address "
+       "mismatch that flaps), two reflectors preferring each other's paths, or a next hop that comes and goes. "
+       "Fix that, or raise the time limit if the changes are dying down."},
       {"F100", "survives failures", FindingSeverity::Info,
        "Every failure of the listed elements left reachability as it was.", ""},
       {"F101", "failure breaks reachability", FindingSeverity::Error,
@@ -74,6 +82,28 @@ const std::vector<CheckRule>& check_rules() {
        "Add a second route reflector, ToR uplink or spine, and peer every client with both."},
   };
   return rules;
+}
+
+void apply_file_limits(ScaleLimits& l, const CheckLimitSettings& f) {
+  auto take = [](auto& value, std::string& from, const CheckLimitValue& v) {
+    if (!v.value) return;
+    value = static_cast<std::remove_reference_t<decltype(value)>>(*v.value);
+    from = format_loc(v.loc);
+  };
+  take(l.max_sessions_per_node, l.sessions_from, f.max_sessions_per_node);
+  take(l.max_routes_per_router, l.routes_per_router_from, f.max_routes_per_router);
+  take(l.max_routes_per_node, l.routes_per_node_from, f.max_routes_per_node);
+  if (f.max_convergence.value) {
+    l.max_convergence_ms = *f.max_convergence.value / 1000;
+    l.convergence_from = format_loc(f.max_convergence.loc);
+  }
+}
+
+std::string describe_limit(const std::string& value, const std::string& from, bool is_default,
+                           std::string_view default_note) {
+  if (!from.empty()) return "limit " + value + " from " + from;
+  if (is_default) return "limit " + value + " (default, " + std::string(default_note) + ")";
+  return "limit " + value;
 }
 
 namespace {
@@ -103,7 +133,7 @@ struct Fib {
 
 }  // namespace
 
-ReachabilityMatrix reachability(const Topology&, const sim::Network& net) {
+ReachabilityMatrix reachability(const Topology& topology, const sim::Network& net) {
   ReachabilityMatrix m;
   const auto& u = net.underlay();
   const std::size_t n = net.speaker_count();
@@ -132,6 +162,43 @@ ReachabilityMatrix reachability(const Topology&, const sim::Network& net) {
     sources.push_back(id);
     for (const auto& b : cfg.originated) dests.push_back({id, b});
   }
+  // The matrix: per node for a small design, per rack, segment or AS at size.
+  auto& sum = m.summary;
+  std::vector<std::string> group_of(n);
+  if (sources.size() <= kFullMatrixNodes) {
+    sum.grouping = "node";
+    for (auto id : sources) group_of[id] = net.speaker_config(id).name;
+  } else {
+    auto rack = [&](sim::SpeakerId id) -> std::string {
+      const Node* node = topology.find_node(net.speaker_config(id).name);
+      if (!node) return "";
+      auto it = node->labels.find("rack");
+      return it == node->labels.end() ? "" : it->second;
+    };
+    auto segment = [&](sim::SpeakerId id) -> std::string {
+      for (const auto& a : net.speaker_config(id).addresses)
+        for (const auto& seg : topology.segments)
+          for (const auto& c : seg.cidrs)
+            if (c.contains(a)) return seg.name;
+      return "";
+    };
+    bool all_racks = std::all_of(sources.begin(), sources.end(), [&](auto id) { return !rack(id).empty(); });
+    bool all_segments =
+        std::all_of(sources.begin(), sources.end(), [&](auto id) { return !segment(id).empty(); });
+    sum.grouping = all_racks ? "rack" : all_segments ? "segment" : "AS";
+    for (auto id : sources)
+      group_of[id] = all_racks      ? rack(id)
+                     : all_segments ? segment(id)
+                                    : "AS " + std::to_string(net.speaker_config(id).local_as);
+  }
+  for (auto id : sources) sum.groups.push_back(group_of[id]);
+  std::sort(sum.groups.begin(), sum.groups.end());
+  sum.groups.erase(std::unique(sum.groups.begin(), sum.groups.end()), sum.groups.end());
+  sum.cells.assign(sum.groups.size(), std::vector<ReachabilityCell>(sum.groups.size()));
+  auto group_index = [&](sim::SpeakerId id) {
+    return static_cast<std::size_t>(std::lower_bound(sum.groups.begin(), sum.groups.end(), group_of[id]) -
+                                    sum.groups.begin());
+  };
   for (sim::SpeakerId src : sources)
     for (const auto& d : dests) {
       if (d.owner == src) continue;
@@ -190,8 +257,15 @@ ReachabilityMatrix reachability(const Topology&, const sim::Network& net) {
         }
         hop = *next_id;
       }
-      if (w.result == WalkResult::Delivered) ++m.delivered;
-      else m.failures.push_back(std::move(w));
+      auto& cell = sum.cells[group_index(src)][group_index(d.owner)];
+      ++cell.pairs;
+      if (w.result == WalkResult::Delivered) {
+        ++cell.delivered;
+        ++m.delivered;
+      } else {
+        if (!cell.failure) cell.failure = w.result;
+        m.failures.push_back(std::move(w));
+      }
     }
   return m;
 }
@@ -245,17 +319,104 @@ void reachability_findings(const ReachabilityMatrix& m, const CheckOptions& o, s
   }
 }
 
-struct Baseline {
-  sim::RunResult run;
-  ReachabilityMatrix reach;
-};
-
 std::unique_ptr<sim::Network> simulate(const Topology& t, const CheckOptions& o) {
   DeriveOptions d;
   d.blocks_per_node = o.blocks_per_node;
   sim::SimOptions so;
   so.seed = o.seed;
+  if (o.time_limit) so.time_limit = *o.time_limit;
   return std::make_unique<sim::Network>(t, derive_speakers(t, d), so);
+}
+
+// Every speaker's best route per prefix, as "next hop via session" (what a change of path changes).
+using BestPaths = std::map<std::pair<std::string, std::string>, std::string>;
+BestPaths best_paths(const sim::Network& net) {
+  BestPaths out;
+  for (sim::SpeakerId id = 0; id < net.speaker_count(); ++id) {
+    const auto& name = net.speaker_config(id).name;
+    for (const auto& r : net.routes(id))
+      if (r.best)
+        out[{name, to_string(r.prefix)}] =
+            r.local ? "local" : to_string(r.attrs.next_hop) + " via " + r.protocol;
+  }
+  return out;
+}
+
+// What the best paths did over a span: the network's count of best-path changes, and (when
+// sampling) per speaker and prefix how many samples saw a different best path than the one before.
+struct Churn {
+  std::uint64_t best_changes = 0;
+  std::map<std::pair<std::string, std::string>, std::size_t> changes;
+};
+
+// Steps `net` from now to `end`, `o.oscillation_step` at a time.
+Churn observe(sim::Network& net, const CheckOptions& o, sim::Time end, bool sample) {
+  Churn c;
+  const auto at_start = net.counters().best_changes;
+  BestPaths before;
+  if (sample) before = best_paths(net);
+  for (sim::Time at = net.now(); at < end;) {
+    at = std::min(end, at + o.oscillation_step);
+    net.run_until(at);
+    if (!sample) continue;
+    auto now = best_paths(net);
+    for (const auto& [key, path] : now) {
+      auto it = before.find(key);
+      if (it == before.end() || it->second != path) ++c.changes[key];
+    }
+    for (const auto& kv : before)
+      if (!now.count(kv.first)) ++c.changes[kv.first];
+    before = std::move(now);
+  }
+  c.best_changes = net.counters().best_changes - at_start;
+  return c;
+}
+
+// V102 from a sampled span [start, end].
+void oscillation_finding(const Churn& c, const CheckOptions& o, sim::Time start, sim::Time end,
+                         const std::string& when, std::vector<Finding>& out) {
+  std::vector<std::pair<std::pair<std::string, std::string>, std::size_t>> flapping;
+  for (const auto& kv : c.changes)
+    if (kv.second >= o.oscillation_changes) flapping.push_back(kv);
+  if (c.best_changes == 0 || flapping.empty()) return;
+  std::stable_sort(flapping.begin(), flapping.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::map<std::string, std::size_t> prefixes, speakers;
+  for (const auto& kv : flapping) ++prefixes[kv.first.second], ++speakers[kv.first.first];
+  auto n = [](std::size_t v, const std::string& word) {
+    return std::to_string(v) + " " + word + (v == 1 ? "" : word.back() == 'x' ? "es" : "s");
+  };
+  Finding f = make("V102", n(prefixes.size(), "prefix") + " at " + n(speakers.size(), "speaker") +
+                               " changed best path " + std::to_string(o.oscillation_changes) + " or more times " +
+                               when + " (" + sim::format_time(start) + " to " + sim::format_time(end) +
+                               ", sampled every " + sim::format_time(o.oscillation_step) + "); " +
+                               n(c.best_changes, "best-path change") + " in all");
+  for (std::size_t i = 0; i < flapping.size() && i < o.max_listed; ++i)
+    f.evidence.push_back(flapping[i].first.first + " " + flapping[i].first.second + ": " +
+                         std::to_string(flapping[i].second) + " changes");
+  if (flapping.size() > o.max_listed)
+    f.evidence.push_back("… and " + std::to_string(flapping.size() - o.max_listed) + " more");
+  out.push_back(std::move(f));
+}
+
+// V102 after a converged run: `net` goes on for `oscillation_span`; if any best path changes, the
+// run is replayed (the simulation is deterministic for a seed) and sampled to name the prefixes.
+// After a run that stopped at its limit: the replay samples the last `oscillation_span` of it.
+void oscillation_findings(const Topology& t, const CheckOptions& o, sim::Network& net, const sim::RunResult& run,
+                          std::vector<Finding>& out) {
+  if (o.oscillation_span <= 0 || o.oscillation_step <= 0) return;
+  if (run.outcome == sim::Outcome::Converged) {
+    sim::Time start = net.now(), end = start + o.oscillation_span;
+    if (observe(net, o, end, false).best_changes == 0) return;
+    auto replay = simulate(t, o);
+    replay->run();
+    oscillation_finding(observe(*replay, o, end, true), o, start, end, "after the network converged", out);
+    return;
+  }
+  sim::Time end = run.time, start = std::max<sim::Time>(0, end - o.oscillation_span);
+  auto replay = simulate(t, o);
+  replay->run_until(start);
+  oscillation_finding(observe(*replay, o, end, true), o, start, end, "before the run stopped", out);
 }
 
 // The elements whose failure the F checks try: route reflectors (nodes and routers), every fabric
@@ -291,8 +452,12 @@ CheckResult check_simulated(const Topology& t, const CheckOptions& o) {
     res.findings.push_back(make("V100", "converged at " + sim::format_time(*run.converged_at) + " after " +
                                             std::to_string(net->counters().events) + " events"));
     if (*s.converged_ms > o.limits.max_convergence_ms)
-      res.findings.push_back(make("K104", "converged at " + sim::format_time(*run.converged_at) + ", limit " +
-                                              sim::format_time(o.limits.max_convergence_ms * 1000)));
+      res.findings.push_back(make(
+          "K104",
+          "converged at " + sim::format_time(*run.converged_at) + "; " +
+              describe_limit(sim::format_time(o.limits.max_convergence_ms * 1000), o.limits.convergence_from,
+                             o.limits.max_convergence_ms == ScaleLimits{}.max_convergence_ms,
+                             "peerlab's default")));
   } else {
     res.findings.push_back(make("V101", "stopped at the " + s.outcome + " (" + sim::format_time(run.time) +
                                             ") with the network still changing; last change at " +
@@ -323,9 +488,14 @@ CheckResult check_simulated(const Topology& t, const CheckOptions& o) {
     std::size_t routes = net->best_route_count(id);
     total_routes += routes;
     if (cfg.kind == SpeakerKind::Router && routes > o.limits.max_routes_per_router)
-      res.findings.push_back(make("K102", "router " + cfg.name + " holds " + std::to_string(routes) + " routes (limit " +
-                                              std::to_string(o.limits.max_routes_per_router) + ")",
-                                  t.find_router(cfg.name) ? t.find_router(cfg.name)->loc : SourceLoc{}));
+      res.findings.push_back(make(
+          "K102",
+          "router " + cfg.name + " holds " + std::to_string(routes) + " routes (" +
+              describe_limit(std::to_string(o.limits.max_routes_per_router), o.limits.routes_per_router_from,
+                             o.limits.max_routes_per_router == ScaleLimits{}.max_routes_per_router,
+                             "Calico docs: 128,000 routes per router") +
+              ")",
+          t.find_router(cfg.name) ? t.find_router(cfg.name)->loc : SourceLoc{}));
     if (cfg.kind == SpeakerKind::CalicoNode) max_node_routes = std::max(max_node_routes, routes);
   }
   // K: scale. Sessions are counted per node end; the mesh gives N-1 per node.
@@ -338,14 +508,24 @@ CheckResult check_simulated(const Topology& t, const CheckOptions& o) {
       for (sim::SpeakerId j = 0; j < net->speaker_count(); ++j)
         over += net->speaker_config(j).kind == SpeakerKind::CalicoNode &&
                 net->sessions(j).size() > o.limits.max_sessions_per_node;
-      res.findings.push_back(make("K101", std::to_string(over) + " nodes have more than " +
-                                              std::to_string(o.limits.max_sessions_per_node) + " BGP sessions (" +
-                                              cfg.name + " has " + std::to_string(count) + ")",
-                                  t.find_node(cfg.name) ? t.find_node(cfg.name)->loc : SourceLoc{}));
+      res.findings.push_back(make(
+          "K101",
+          std::to_string(over) + " nodes have more than " + std::to_string(o.limits.max_sessions_per_node) +
+              " BGP sessions (" + cfg.name + " has " + std::to_string(count) + "; " +
+              describe_limit(std::to_string(o.limits.max_sessions_per_node), o.limits.sessions_from,
+                             o.limits.max_sessions_per_node == ScaleLimits{}.max_sessions_per_node,
+                             "Calico docs: full mesh up to ~100 nodes") +
+              ")",
+          t.find_node(cfg.name) ? t.find_node(cfg.name)->loc : SourceLoc{}));
     }
     if (net->best_route_count(id) > o.limits.max_routes_per_node && cfg.name == max_sessions_node)
-      res.findings.push_back(make("K103", "node " + cfg.name + " holds " + std::to_string(net->best_route_count(id)) +
-                                              " routes (limit " + std::to_string(o.limits.max_routes_per_node) + ")"));
+      res.findings.push_back(
+          make("K103",
+               "node " + cfg.name + " holds " + std::to_string(net->best_route_count(id)) + " routes (" +
+                   describe_limit(std::to_string(o.limits.max_routes_per_node), o.limits.routes_per_node_from,
+                                  o.limits.max_routes_per_node == ScaleLimits{}.max_routes_per_node,
+                                  "Calico docs: 128,000 routes") +
+                   ")"));
   }
   {
     const auto& c = net->counters();
@@ -371,6 +551,10 @@ CheckResult check_simulated(const Topology& t, const CheckOptions& o) {
   auto reach = reachability(t, *net);
   s.pairs = reach.pairs;
   s.delivered = reach.delivered;
+  s.matrix = reach.summary;
+
+  // V102: do best paths keep changing? (Runs the network on, after every check that reads it.)
+  oscillation_findings(t, o, *net, run, res.findings);
   reachability_findings(reach, o, res.findings);
 
   // F: failures.

@@ -10,7 +10,8 @@
 //   unreachable next hop (no path in the underlay).
 // - Scale (K): sessions per node and in total, routes per speaker, update messages and time to
 //   converge, against limits.
-// - Convergence (V): did it converge, and when.
+// - Convergence (V): did it converge, and when; does it oscillate (best paths that keep changing
+//   after the run, sampled window by window).
 // - Failures (F): the session and reachability checks again with every single (or pair of) route
 //   reflector, ToR, spine or link failed; names the failures that break reachability.
 #pragma once
@@ -29,21 +30,38 @@ namespace peerlab::validators {
 // ---- reachability ----------------------------------------------------------------------------
 
 enum class WalkResult : std::uint8_t { Delivered, Blackhole, Loop, UnreachableNextHop, SourceDown };
-std::string_view to_string(WalkResult r);  // "delivered", "blackhole", "loop", "unreachable next hop", "source down"
+std::string_view to_string(
+    WalkResult r);  // "delivered", "blackhole", "loop", "unreachable next hop", "source down"
 
 struct Walk {
-  std::string from;         // source node
-  std::string to;           // the node owning the block
+  std::string from;  // source node
+  std::string to;    // the node owning the block
   Prefix block;
   WalkResult result = WalkResult::Delivered;
   std::vector<std::string> path;  // speakers visited, in order
   std::string detail;             // where and why it failed
 };
 
+// The matrix of the walks, per source and destination node for a small design, and per group at
+// size: row = where the walk starts, column = the node owning the block.
+struct ReachabilityCell {
+  std::size_t pairs = 0, delivered = 0;
+  std::optional<WalkResult> failure;  // the first failing walk's result, when some walk failed
+};
+struct ReachabilitySummary {
+  // "node" (≤ kFullMatrixNodes Calico nodes), else "rack" (every node has a `rack` label),
+  // "segment" (every node's address sits on a Segment) or "AS" (the node's AS number).
+  std::string grouping;
+  std::vector<std::string> groups;                   // row and column labels, sorted
+  std::vector<std::vector<ReachabilityCell>> cells;  // [from][to], groups.size() squared
+};
+inline constexpr std::size_t kFullMatrixNodes = 16;
+
 struct ReachabilityMatrix {
   std::size_t pairs = 0;
   std::size_t delivered = 0;
   std::vector<Walk> failures;  // every failing walk
+  ReachabilitySummary summary;
 };
 
 // Walks from every running Calico node to every block originated by another Calico node.
@@ -56,7 +74,19 @@ struct ScaleLimits {
   std::size_t max_routes_per_router = 128000;  // Calico: "reasonable upper limit today of 128,000"
   std::size_t max_routes_per_node = 128000;
   std::int64_t max_convergence_ms = 60'000;
+  // Where each limit came from, as the findings cite it: a position in the file
+  // ("design.yaml:12:3", from a CheckLimits resource) or a flag ("--max-sessions-per-node").
+  // Empty: the default when the value is the default, else set by the caller.
+  std::string sessions_from, routes_per_router_from, routes_per_node_from, convergence_from;
 };
+
+// Takes every limit the file's CheckLimits sets (a flag given on the command line is applied
+// after, and so wins): CLI flag > file > default.
+void apply_file_limits(ScaleLimits& limits, const CheckLimitSettings& file);
+
+// "limit 100 (default, Calico docs: full mesh up to ~100 nodes)", "limit 3 from design.yaml:12:3".
+std::string describe_limit(const std::string& value, const std::string& from, bool is_default,
+                           std::string_view default_note);
 
 struct CheckOptions {
   std::uint64_t seed = 1;
@@ -64,6 +94,13 @@ struct CheckOptions {
   int failures = 0;  // 0, 1 or 2 elements failed at a time
   ScaleLimits limits;
   std::size_t max_listed = 20;  // failing pairs listed per finding; the rest are counted
+  // V102: after the run, best paths are watched for `oscillation_span` (after convergence) or over
+  // the last `oscillation_span` of a run that did not converge, sampled every `oscillation_step`;
+  // a speaker's prefix whose best path changed in `oscillation_changes` samples or more oscillates.
+  sim::Time oscillation_span = 60 * sim::kSecond;  // a stable design costs this much more simulated time
+  sim::Time oscillation_step = 1 * sim::kSecond;
+  std::size_t oscillation_changes = 3;
+  std::optional<sim::Time> time_limit;  // the simulation's time limit (default: sim::SimOptions)
 };
 
 struct CheckSummary {
@@ -72,6 +109,7 @@ struct CheckSummary {
   std::optional<std::int64_t> converged_ms;
   std::string outcome;
   std::size_t failure_cases = 0;
+  ReachabilitySummary matrix;
 };
 
 struct CheckResult {

@@ -1011,6 +1011,46 @@ TEST(ParseResources, RejectsATimerThatIsNotAWholeNumberOfMilliseconds) {
   EXPECT_EQ(d.loc, (SourceLoc{kFile, 6, 18}));
 }
 
+TEST(ParseResources, ReadsCheckLimitsWithThePositionOfEachValue) {
+  auto l = only<CheckLimitSettings>(parse(R"y(apiVersion: peerlab/v1
+kind: CheckLimits
+metadata:
+  name: default
+spec:
+  maxSessionsPerNode: 50
+  maxRoutesPerRouter: 64000
+  maxConvergence: 30s
+  meshLimit: 40
+)y"));
+  EXPECT_TRUE(l.present);
+  EXPECT_EQ(l.max_sessions_per_node.value, 50);
+  EXPECT_EQ(l.max_sessions_per_node.loc, (SourceLoc{kFile, 6, 23}));
+  EXPECT_EQ(l.max_routes_per_router.value, 64000);
+  EXPECT_EQ(l.max_routes_per_node.value, std::nullopt);
+  EXPECT_EQ(l.max_convergence.value, 30'000'000);
+  EXPECT_EQ(l.max_convergence.loc, (SourceLoc{kFile, 8, 19}));
+  EXPECT_EQ(l.mesh_limit.value, 40);
+  EXPECT_EQ(l.reflector_client_limit.value, std::nullopt);
+  EXPECT_EQ(l.loc, (SourceLoc{kFile, 1, 1}));
+}
+
+TEST(ParseResources, WritesCheckLimitsBackAsItReadThem) {
+  const std::string text =
+      "---\napiVersion: peerlab/v1\nkind: CheckLimits\nmetadata:\n  name: default\nspec:\n"
+      "  maxSessionsPerNode: 50\n  maxRoutesPerNode: 1000\n  maxConvergence: 1.5s\n"
+      "  reflectorClientLimit: 200\n";
+  auto f = parse(text);
+  ASSERT_FALSE(f.diagnostics.has_errors()) << f.diagnostics.to_string();
+  EXPECT_EQ(save_resources(f.resources), text);
+}
+
+TEST(ParseResources, RejectsACheckLimitThatIsNotAPositiveWholeNumber) {
+  auto f = parse("apiVersion: peerlab/v1\nkind: CheckLimits\nspec:\n  maxSessionsPerNode: 0\n");
+  EXPECT_EQ(only_diagnostic(f),
+            "t.yaml:4:23: error[E204]: invalid value '0' for 'maxSessionsPerNode'\n"
+            "  hint: expected a whole number from 1 to 1000000000");
+}
+
 TEST(ParseResources, ReadsAClusterConfig) {
   auto c = only<ClusterConfigResource>(parse(R"y(apiVersion: peerlab/v1
 kind: ClusterConfig
@@ -1244,7 +1284,7 @@ TEST(ParseResources, RejectsAV1KindUnderTheFabricApiVersion) {
   EXPECT_EQ(format(f.diagnostics.items()[0]),
             "t.yaml:2:7: error[E106]: Unknown resource type (bgpPeer) and/or version (peerlab/v1)\n"
             "  hint: kinds for apiVersion peerlab/v1: Segment, Router, Link, BGPTimers, ClusterConfig, FullMesh, "
-            "RouteReflectors, AsPerRack, AsPerComputeServer");
+            "RouteReflectors, AsPerRack, AsPerComputeServer, CheckLimits");
 }
 
 TEST(ParseResources, ReportsAnUnknownApiVersion) {

@@ -18,6 +18,7 @@ cases = {
     "tests/sim/topologies/one-sided.yaml": (1, None),
     "tests/validators/fixtures/checks/loop.yaml": (1, None),
     "examples/fabric-two-racks.yaml": (0, 0),
+    "tests/validators/fixtures/checks/K101-limit-from-file.yaml": (0, 0),
 }
 passed = failed = 0
 
@@ -65,6 +66,24 @@ for rel, (want_exit, want_junit_failures) in cases.items():
 w = subprocess.run([peerlab, "check", str(root / "examples/fabric-two-racks.yaml"), "--fail-on", "warning"],
                    capture_output=True, text=True)
 check(w.returncode == 1, f"--fail-on warning exit {w.returncode}")
+
+# The reachability matrix: per node for a small design (every cell of a clean mesh "delivered").
+m = json.loads(subprocess.run([peerlab, "check", str(root / "tests/sim/topologies/mesh5.yaml"), "--format", "json"],
+                              capture_output=True, text=True).stdout)["summary"].get("matrix", {})
+check(m.get("grouping") == "node" and m.get("groups") == ["n1", "n2", "n3", "n4", "n5"], f"mesh5 matrix groups {m}")
+check(all(c["pairs"] == c["delivered"] for row in m.get("cells", []) for c in row), "mesh5 matrix all delivered")
+t = subprocess.run([peerlab, "check", str(root / "tests/sim/topologies/mesh5.yaml")], capture_output=True, text=True)
+check("reachability (row: source node, column: block owner):" in t.stdout, "text report prints the matrix")
+
+# Limits: the file's CheckLimits (3 sessions per node) triggers K101; a flag overrides it.
+k = str(root / "tests/validators/fixtures/checks/K101-limit-from-file.yaml")
+kt = subprocess.run([peerlab, "check", k], capture_output=True, text=True).stdout
+check("limit 3 from " + k + ":54:23" in kt, "K101 cites the file's limit")
+kf = subprocess.run([peerlab, "check", k, "--max-sessions-per-node", "10"], capture_output=True, text=True).stdout
+check("[K101]" not in kf, "--max-sessions-per-node 10 overrides the file's 3")
+kf = subprocess.run([peerlab, "check", k, "--max-sessions-per-node", "2"], capture_output=True, text=True).stdout
+check("more than 2 BGP sessions (n1 has 4; limit 2 from --max-sessions-per-node)" in kf, "K101 cites the flag")
+
 bad = subprocess.run([peerlab, "check", str(root / "does-not-exist.yaml")], capture_output=True, text=True)
 check(bad.returncode == 2, f"unreadable input exit {bad.returncode}")
 

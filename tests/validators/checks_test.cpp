@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -24,6 +25,27 @@ Topology load(const std::string& relative) {
   Diagnostics d;
   add_resources(t, parsed.resources, d);
   return t;
+}
+
+// A fixture of fixtures/checks/, named by its file name only so positions read "K101-….yaml:52:23".
+Topology fixture(const std::string& name) {
+  std::ifstream in(std::string(PEERLAB_SOURCE_DIR) + "/tests/validators/fixtures/checks/" + name);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto parsed = parse_resources(ss.str(), name);
+  EXPECT_FALSE(parsed.diagnostics.has_errors()) << parsed.diagnostics.to_string();
+  Topology t;
+  Diagnostics d;
+  add_resources(t, parsed.resources, d);
+  EXPECT_FALSE(d.has_errors()) << d.to_string();
+  return t;
+}
+
+// The options `peerlab check` builds: the file's CheckLimits over the defaults.
+CheckOptions with_file_limits(const Topology& t) {
+  CheckOptions o;
+  apply_file_limits(o.limits, t.check_limits);
+  return o;
 }
 
 std::vector<const Finding*> with_code(const CheckResult& r, const std::string& code) {
@@ -103,7 +125,8 @@ TEST(CheckSimulated, ASessionThatIsNotUpIsAnErrorPointingAtItsBgpPeer) {
             "configured for this speaker's address (one-sided peering)");
   EXPECT_EQ(s[0]->loc.line, 32);
   EXPECT_EQ(s[1]->message,
-            "n1 Node_10_0_0_43 to 10.0.0.43 is start Connect: nobody has address 10.0.0.43: connection attempts get "
+            "n1 Node_10_0_0_43 to 10.0.0.43 is start Connect: nobody has address 10.0.0.43: connection "
+            "attempts get "
             "no answer");
 }
 
@@ -123,7 +146,7 @@ TEST(CheckSimulated, SlowConvergenceAndTooManySessionsAreScaleWarnings) {
   auto r = check_simulated(load("tests/sim/topologies/mesh5.yaml"), o);
   auto k101 = with_code(r, "K101");
   ASSERT_EQ(k101.size(), 1u);
-  EXPECT_EQ(k101[0]->message, "5 nodes have more than 3 BGP sessions (n1 has 4)");
+  EXPECT_EQ(k101[0]->message, "5 nodes have more than 3 BGP sessions (n1 has 4; limit 3)");
   EXPECT_EQ(with_code(r, "K104").size(), 1u);
 }
 
@@ -153,6 +176,108 @@ TEST(CheckSimulated, ASingleTorPerRackIsASinglePointOfFailure) {
   auto f = with_code(r, "F101");
   ASSERT_EQ(f.size(), 3u);  // spine, tor1, tor2
   EXPECT_EQ(f[0]->message, "with spine failed, 18 of 30 node-to-block pairs become unreachable");
+}
+
+TEST(CheckSimulated, ALimitFromTheFileTriggersTooManySessionsAndSaysWhereItCameFrom) {
+  auto t = fixture("K101-limit-from-file.yaml");
+  auto r = check_simulated(t, with_file_limits(t));
+  auto k101 = with_code(r, "K101");
+  ASSERT_EQ(k101.size(), 1u);
+  EXPECT_EQ(k101[0]->severity, FindingSeverity::Warning);
+  EXPECT_EQ(format_loc(k101[0]->loc), "K101-limit-from-file.yaml:9:1");
+  EXPECT_EQ(k101[0]->message,
+            "5 nodes have more than 3 BGP sessions (n1 has 4; limit 3 from K101-limit-from-file.yaml:54:23)");
+}
+
+TEST(CheckSimulated, AFileLimitThatEveryNodeMeetsExactlyIsNotExceeded) {
+  auto t = fixture("K101-limit-from-file-ok.yaml");
+  auto r = check_simulated(t, with_file_limits(t));
+  EXPECT_TRUE(with_code(r, "K101").empty());
+}
+
+TEST(CheckSimulated, TheDefaultLimitIsCitedWithItsSourceInTheCalicoDocumentation) {
+  CheckOptions o;
+  o.limits.max_routes_per_node = 1;
+  o.limits.routes_per_node_from = "--max-routes-per-node";
+  auto r = check_simulated(load("tests/sim/topologies/mesh5.yaml"), o);
+  ASSERT_EQ(with_code(r, "K103").size(), 1u);
+  EXPECT_EQ(with_code(r, "K103")[0]->message, "node n1 holds 5 routes (limit 1 from --max-routes-per-node)");
+  EXPECT_EQ(describe_limit("100", "", true, "Calico docs: full mesh up to ~100 nodes"),
+            "limit 100 (default, Calico docs: full mesh up to ~100 nodes)");
+}
+
+TEST(CheckSimulated, ApplyingFileLimitsTakesOnlyTheFieldsTheFileSets) {
+  auto t = fixture("K101-limit-from-file.yaml");
+  ScaleLimits l;
+  apply_file_limits(l, t.check_limits);
+  EXPECT_EQ(l.max_sessions_per_node, 3u);
+  EXPECT_EQ(l.sessions_from, "K101-limit-from-file.yaml:54:23");
+  EXPECT_EQ(l.max_convergence_ms, 60'000);
+  EXPECT_EQ(l.convergence_from, "K101-limit-from-file.yaml:55:19");
+  EXPECT_EQ(l.max_routes_per_router, 128'000u);
+  EXPECT_TRUE(l.routes_per_router_from.empty());
+}
+
+TEST(CheckSimulated, SessionsThatExpireTheirHoldTimerForEverMakeRoutesOscillate) {
+  auto r = check_simulated(fixture("V102-flapping-routes.yaml"), {});
+  auto v = with_code(r, "V102");
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0]->severity, FindingSeverity::Error);
+  EXPECT_EQ(
+      v[0]->message,
+      "2 prefixes at 2 speakers changed best path 3 or more times after the network converged (0.945s to "
+      "60.945s, sampled every 1.000s); 52 best-path changes in all");
+  EXPECT_EQ(v[0]->evidence,
+            (std::vector<std::string>{"n1 10.244.0.64/26: 26 changes", "n2 10.244.0.0/26: 26 changes"}));
+  // The simulator's convergence test sees every session Established and nothing in flight.
+  EXPECT_EQ(with_code(r, "V100").size(), 1u);
+}
+
+TEST(CheckSimulated, SessionsThatStayUpDoNotOscillate) {
+  auto r = check_simulated(fixture("V102-flapping-routes-ok.yaml"), {});
+  EXPECT_EQ(with_code(r, "V100").size(), 1u);
+  EXPECT_TRUE(with_code(r, "V102").empty());
+}
+
+TEST(CheckSimulated, ARunCutShortWhileStillConvergingIsNotAnOscillation) {
+  // Every block arrives once at every node: the run did not converge, but nothing flips back.
+  CheckOptions o;
+  o.time_limit = 900 * sim::kMillisecond;
+  o.oscillation_step = 50 * sim::kMillisecond;
+  auto r = check_simulated(load("tests/sim/topologies/mesh5.yaml"), o);
+  EXPECT_EQ(with_code(r, "V101").size(), 1u);
+  EXPECT_TRUE(with_code(r, "V102").empty());
+}
+
+TEST(ReachabilityMatrix, ASmallDesignGetsTheFullNodeByNodeMatrixWithEachFailingWalksResult) {
+  auto r = check_simulated(load("tests/sim/topologies/as-per-rack-same-as.yaml"), {});
+  const auto& m = r.summary.matrix;
+  EXPECT_EQ(m.grouping, "node");
+  EXPECT_EQ(m.groups, (std::vector<std::string>{"n11", "n12", "n13", "n21", "n22", "n23"}));
+  ASSERT_EQ(m.cells.size(), 6u);
+  EXPECT_EQ(m.cells[0][0].pairs, 0u);  // a node's own blocks are not walked
+  EXPECT_EQ(m.cells[0][1].delivered, 1u);
+  EXPECT_EQ(m.cells[0][3].delivered, 0u);
+  EXPECT_EQ(m.cells[0][3].failure, WalkResult::Blackhole);
+  std::size_t pairs = 0, delivered = 0;
+  for (const auto& row : m.cells)
+    for (const auto& c : row) pairs += c.pairs, delivered += c.delivered;
+  EXPECT_EQ(pairs, r.summary.pairs);
+  EXPECT_EQ(delivered, r.summary.delivered);
+}
+
+TEST(ReachabilityMatrix, ALargerDesignIsSummarisedPerSegmentInNameOrder) {
+  auto t = fixture("matrix-four-racks.yaml");
+  auto r = check_simulated(t, {});
+  const auto& m = r.summary.matrix;
+  EXPECT_EQ(m.grouping, "segment");
+  ASSERT_EQ(m.groups.size(), 4u);
+  EXPECT_TRUE(std::is_sorted(m.groups.begin(), m.groups.end()));
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j) {
+      EXPECT_EQ(m.cells[i][j].pairs, i == j ? 20u : 25u) << m.groups[i] << " " << m.groups[j];
+      EXPECT_EQ(m.cells[i][j].delivered, m.cells[i][j].pairs);
+    }
 }
 
 }  // namespace
