@@ -442,16 +442,9 @@ void read_topology(Ctx& ctx, const YAML::Node& n, std::string_view text, Scenari
 ParsedScenario parse_scenario(std::string_view text, const std::string& filename) {
   ParsedScenario out;
   Ctx ctx{filename, out.diagnostics};
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    std::string msg = e.msg;
-    if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-    out.diagnostics.error("E101", ctx.loc(e.mark), "YAML syntax error: " + msg,
-                          "check the indentation and quoting around this point");
-    return out;
-  }
+  auto loaded = yaml_reader::load_documents(text, ctx, InputLimits{});
+  if (!loaded) return out;
+  auto docs = std::move(*loaded);
   docs.erase(std::remove_if(docs.begin(), docs.end(), [](const YAML::Node& d) { return d.IsNull(); }),
              docs.end());
   if (docs.size() != 1) {

@@ -910,18 +910,9 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
 ParsedFile parse_resources(std::string_view text, const std::string& filename, const InputLimits& limits) {
   ParsedFile out;
   Ctx ctx{{filename, out.diagnostics}, limits.max_resources};
-  if (!check_file_size(text.size(), limits, filename, out.diagnostics)) return out;
-  if (!check_yaml_shape(text, limits, filename, out.diagnostics)) return out;
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    std::string msg = e.msg;
-    if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-    out.diagnostics.error("E101", ctx.loc(e.mark), "YAML syntax error: " + msg,
-                          "check the indentation and quoting around this point");
-    return out;
-  }
+  auto loaded = yaml_reader::load_documents(text, ctx, limits);
+  if (!loaded) return out;
+  const auto& docs = *loaded;
   for (const auto& d : docs) {
     parse_document(ctx, d, out.resources, 0);
     if (too_many_resources(ctx, d, out.resources)) break;

@@ -8,12 +8,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "topology/diagnostics.hpp"
+#include "topology/limits.hpp"
 #include "topology/util.hpp"
 
 namespace peerlab::yaml_reader {
@@ -138,5 +140,24 @@ class MapReader {
   std::vector<std::string_view> known_;
   bool valid_ = true;
 };
+
+// Loads every document of `text` within the input limits (file size E401, nesting depth E402,
+// YAML nodes with aliases expanded E403, all checked before yaml-cpp builds a tree, so that an
+// alias bomb or an input yaml-cpp would loop on is refused) and reports a syntax error as E101
+// at its position. nullopt when nothing can be read.
+inline std::optional<std::vector<YAML::Node>> load_documents(std::string_view text, Ctx& ctx,
+                                                             const InputLimits& limits) {
+  if (!check_file_size(text.size(), limits, ctx.file, ctx.diags)) return std::nullopt;
+  if (!check_yaml_shape(text, limits, ctx.file, ctx.diags)) return std::nullopt;
+  try {
+    return YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    std::string msg = e.msg;
+    if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+    ctx.diags.error("E101", ctx.loc(e.mark), "YAML syntax error: " + msg,
+                    "check the indentation and quoting around this point");
+    return std::nullopt;
+  }
+}
 
 }  // namespace peerlab::yaml_reader

@@ -1,5 +1,6 @@
 // Scenario files: what parses into what, and every mistake reported with its position, code,
 // message and hint (negative tests assert the exact text).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -148,6 +149,23 @@ TEST(ScenarioParse, ReportsYamlSyntaxErrorsWithTheirPosition) {
   EXPECT_EQ(errors(kHead + "  steps: [\n"),
             "s.yaml:7:1: error[E101]: YAML syntax error: end of sequence flow not found\n"
             "  hint: check the indentation and quoting around this point\n");
+}
+
+TEST(ScenarioParse, ALoneCommaIsASyntaxErrorNotAnEndlessStreamOfDocuments) {
+  // yaml-cpp 0.7 returns the same empty document for ever on this input (docs/hardening.md).
+  EXPECT_EQ(errors(","),
+            "s.yaml:1:1: error[E101]: YAML syntax error: unexpected character; no document can start here\n"
+            "  hint: check the indentation and quoting around this point\n");
+}
+
+TEST(ScenarioParse, RefusesAnAliasBombBeforeExpandingIt) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'j'; ++c)
+    bomb += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) +
+            ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" +
+            char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + "]\n";
+  EXPECT_THAT(errors(bomb), testing::StartsWith("s.yaml:"));
+  EXPECT_THAT(errors(bomb), testing::HasSubstr("error[E403]"));
 }
 
 TEST(ScenarioParse, AcceptsOnlyStaticFindingCodes) {
