@@ -21,6 +21,7 @@
 // prefix from the same base) when they are too small, given ones never do. Names are zero-padded
 // to the width of their count (at least two digits), so that sorting by name is natural.
 #include "topology/generators.hpp"
+#include "topology/yaml_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -1072,20 +1073,7 @@ SourceLoc mark_loc(const std::string& file, const YAML::Node& n) {
   return {file, m.line + 1, m.column + 1};
 }
 
-std::string describe(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Null:
-      return "nothing (null)";
-    case YAML::NodeType::Scalar:
-      return "'" + n.Scalar() + "'";
-    default:
-      return "nothing";
-  }
-}
+using yaml_reader::describe;
 
 }  // namespace
 
