@@ -452,7 +452,7 @@ class Runner {
       const auto& e = sc_.expectations[i];
       if (e.at && !e.at->end && e.at->at == now && !points_done_.count(i)) {
         points_done_.insert(i);
-        record_point(i, now, check(e, now));
+        record_point(i, now, check(e));
       }
       // A window that ends now is closed after its last observation.
       if (e.during && !e.during->second.end && e.during->second.at == now && !windows_[i].closed) {
@@ -482,7 +482,6 @@ class Runner {
     std::optional<Time> failing_since;
     std::vector<Interval> violations;
     std::optional<Check> first_failure;
-    Time first_failure_at = 0;
     // Reachability windows: gaps per (from, to) pair, the pairs failing now, the pairs tracked.
     std::map<std::pair<std::string, std::string>, PairTrack> pairs;
     std::set<std::pair<std::string, std::string>> failing_now;
@@ -493,15 +492,12 @@ class Runner {
   void check_window(std::size_t i, Time now) {
     auto& w = windows_[i];
     const auto& e = sc_.expectations[i];
-    Check c = check(e, now);
+    Check c = check(e);
     if (const auto* rx = std::get_if<ReachabilityExpectation>(&e.kind); rx && rx->reachable)
       continuity(w, *rx, c, now);
     if (!c.ok) {
       if (!w.failing_since) w.failing_since = now;
-      if (!w.first_failure) {
-        w.first_failure_at = now;
-        w.first_failure = c;
-      }
+      if (!w.first_failure) w.first_failure = c;
     } else if (w.failing_since) {
       w.violations.push_back({*w.failing_since, now});
       w.failing_since.reset();
@@ -601,7 +597,8 @@ class Runner {
            ", path " + path;
   }
 
-  Check check(const Expectation& e, Time now) {
+  // The expectation's check on the network as it is now.
+  Check check(const Expectation& e) {
     return std::visit(overloaded{[&](const SessionsExpectation& x) { return check_sessions(x); },
                                  [&](const ReachabilityExpectation& x) { return check_reach(x); },
                                  [&](const StatusExpectation& x) { return check_status(x); },
@@ -609,7 +606,6 @@ class Runner {
                                  [&](const ConvergedExpectation&) { return Check{}; },
                                  [&](const FindingExpectation& x) { return check_finding(x); }},
                       e.kind);
-    (void)now;
   }
 
   Check check_sessions(const SessionsExpectation& x) {
@@ -804,7 +800,7 @@ class Runner {
     const Time end = net_->now();
     for (std::size_t i = 0; i < sc_.expectations.size(); ++i) {
       const auto& e = sc_.expectations[i];
-      if (e.at && e.at->end) record_point(i, end, check(e, end));
+      if (e.at && e.at->end) record_point(i, end, check(e));
       if (e.at && !e.at->end && !points_done_.count(i)) {
         results_[i].passed = false;
         results_[i].message =

@@ -219,10 +219,7 @@ std::optional<ReachabilityExpectation> read_reachability(Ctx& ctx, const YAML::N
 std::optional<StatusExpectation> read_status(Ctx& ctx, const YAML::Node& n) {
   StatusExpectation e;
   MapReader r(ctx, n, "a status expectation", {"node", "rows"});
-  if (!r.valid()) {
-    if (n.IsScalar()) return std::nullopt;  // MapReader reported it
-    return std::nullopt;
-  }
+  if (!r.valid()) return std::nullopt;  // MapReader reported it
   if (auto v = r.str("node", true, "the node whose 'calicoctl node status' is checked")) e.node = *v;
   auto rows = r.require("rows", "the rows that must appear, e.g. [{peer: 10.0.0.2, info: Established}]");
   if (rows.IsDefined() && !rows.IsNull() && !rows.IsSequence()) {
