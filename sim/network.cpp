@@ -2,6 +2,7 @@
 #include "sim/network.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -68,7 +69,12 @@ struct Network::Impl {
   struct Slot {
     SpeakerId speaker = 0;
     bgp::PeerIndex index = 0;  // PeerIndex in the speaker's RIBs
-    NeighborConfig cfg;
+    // The neighbour's configuration. Not a copy (a 1,000-node mesh has a million session ends and
+    // the configuration is 168 bytes): it points into the speaker's SpeakerConfig::neighbors, or
+    // into Impl::owned_cfgs for a dynamic session and for one removed by a reconfiguration.
+    // Invariant: valid for the life of the network (reconfigure() re-points before it replaces).
+    NeighborConfig* cfg = nullptr;
+    bool owned_cfg = false;  // cfg points into owned_cfgs
     bgp::SessionParams params;
     bool alive = true;    // still configured
     bool dynamic = false; // created from a neighbour range
@@ -106,7 +112,10 @@ struct Network::Impl {
     bgp::LocRib loc;
     bgp::AdjRibOut out;
     std::vector<std::uint32_t> slots;  // by PeerIndex
-    std::unordered_multimap<IpAddr, std::uint32_t, IpAddrHash> slot_by_peer;  // peer address -> slot
+    // (peer address, slot), sorted: the sessions an incoming connection may belong to. A sorted
+    // vector rather than a hash multimap: 24 bytes per session end instead of ~56, no allocation
+    // per entry, and an order that does not depend on the hash table's implementation.
+    std::vector<std::pair<IpAddr, std::uint32_t>> slot_by_peer;
     std::vector<bgp::PeerIndex> reflect_targets;  // eBGP peers and RR clients (see route_changed)
     // Prefixes whose best route may go to every peer (local, eBGP- or client-learned); entries
     // are checked against the Loc-RIB when used, so a prefix may linger after it stops qualifying.
@@ -119,6 +128,10 @@ struct Network::Impl {
     std::vector<bgp::PrefixId> originated;
   };
 
+  // Slot::cfg points into Speaker::cfg.neighbors: growing `speakers` must move them (which keeps
+  // a vector's storage), never copy.
+  static_assert(std::is_nothrow_move_constructible_v<Speaker>);
+
   SimOptions opts;
   Underlay underlay;
   // Faults in force, by name, re-applied when the underlay is rebuilt for a new topology.
@@ -130,6 +143,7 @@ struct Network::Impl {
   std::vector<SpeakerId> dirty_speakers;  // speakers with UPDATEs to flush after this event
   std::vector<SpeakerId> speaker_of_host;  // HostId -> speaker, kNone when none
   std::vector<Slot> slots;
+  std::deque<NeighborConfig> owned_cfgs;  // see Slot::cfg; a deque, so that pointers stay valid
   std::vector<Connection> conns;
   std::vector<bgp::Message> messages;
   std::vector<std::uint32_t> free_messages;
@@ -188,7 +202,7 @@ struct Network::Impl {
     Time w = 0;
     for (const auto& s : speakers)
       for (std::uint32_t slot : s.slots) {
-        const auto& t = slots[slot].cfg.timers;
+        const auto& t = slots[slot].cfg->timers;
         w = std::max({w, from_millis(t.connect_delay), from_millis(t.connect_retry), from_millis(t.error_wait_max)});
       }
     settle_window = w + kSecond;
@@ -224,15 +238,28 @@ struct Network::Impl {
     sp.slots.reserve(n_neighbors);
     sp.facts.reserve(n_neighbors);
     sp.pending_out.reserve(n_neighbors);
-    for (const auto& n : sp.cfg.neighbors) add_slot(id, n, false);
+    sp.slot_by_peer.reserve(n_neighbors);
+    for (auto& n : sp.cfg.neighbors) add_slot(id, &n, false, /*bulk=*/true);
+    std::sort(sp.slot_by_peer.begin(), sp.slot_by_peer.end());
   }
 
-  std::uint32_t add_slot(SpeakerId sid, const NeighborConfig& n, bool dynamic) {
+  // A configuration that lives as long as the network, for sessions whose configuration is not
+  // (or no longer) in their speaker's SpeakerConfig::neighbors.
+  NeighborConfig* own_cfg(NeighborConfig n) {
+    owned_cfgs.push_back(std::move(n));
+    return &owned_cfgs.back();
+  }
+
+  // Adds a session end for neighbour `*n` (see Slot::cfg for where it must live). `bulk`: the
+  // caller sorts slot_by_peer afterwards.
+  std::uint32_t add_slot(SpeakerId sid, NeighborConfig* cfg, bool dynamic, bool bulk = false) {
     Speaker& s = speakers[sid];
+    const NeighborConfig& n = *cfg;
     Slot slot;
     slot.speaker = sid;
     slot.index = static_cast<bgp::PeerIndex>(s.slots.size());
-    slot.cfg = n;
+    slot.cfg = cfg;
+    slot.owned_cfg = dynamic;
     slot.params = bgp::session_params(s.cfg, n);
     slot.dynamic = dynamic;
     // Each session has its own random stream, named by speaker and protocol, so that adding a
@@ -244,7 +271,11 @@ struct Network::Impl {
     const bool reflect_target = !slot.params.ibgp || slot.params.rr_client;
     slots.push_back(std::move(slot));
     s.slots.push_back(id);
-    s.slot_by_peer.emplace(n.peer_address, id);
+    const std::pair<IpAddr, std::uint32_t> entry{n.peer_address, id};
+    if (bulk || s.slot_by_peer.empty() || s.slot_by_peer.back() < entry)
+      s.slot_by_peer.push_back(entry);
+    else
+      s.slot_by_peer.insert(std::lower_bound(s.slot_by_peer.begin(), s.slot_by_peer.end(), entry), entry);
     if (reflect_target) s.reflect_targets.push_back(slots[id].index);
     s.facts.push_back(bgp::peer_facts(slots[id].params, n.peer_address, 0));
     s.pending_out.emplace_back();
@@ -362,13 +393,13 @@ struct Network::Impl {
 
   void fire(std::uint32_t id, bgp::Event ev, bgp::Context ctx = {}, const bgp::Update* update = nullptr) {
     Slot& sl = slots[id];
-    ctx.passive = sl.cfg.passive;
+    ctx.passive = sl.cfg->passive;
     ctx.graceful_restart = sl.gr_negotiated;
     const State from = sl.state;
     bgp::Step st = bgp::step(from, ev, ctx);
     if (opts.trace && (st.next != from || !st.actions.empty()))
       trace_line("{\"t\":" + std::to_string(kernel.now()) + ",\"speaker\":" + json_str(speaker_name(id)) +
-                 ",\"peer\":" + json_str(sl.cfg.protocol_name) + ",\"fsm\":" + json_str(bgp::to_string(from)) +
+                 ",\"peer\":" + json_str(sl.cfg->protocol_name) + ",\"fsm\":" + json_str(bgp::to_string(from)) +
                  ",\"to\":" + json_str(bgp::to_string(st.next)) + ",\"on\":" + json_str(bgp::to_string(ev)) +
                  ",\"actions\":" + json_str(bgp::to_string(st.actions)) + "}");
     sl.state = st.next;
@@ -387,7 +418,7 @@ struct Network::Impl {
   void apply(std::uint32_t id, Action a, const bgp::Step& st, const bgp::Update* update) {
     Slot& sl = slots[id];
     Speaker& sp = speakers[sl.speaker];
-    const auto& t = sl.cfg.timers;
+    const auto& t = sl.cfg->timers;
     switch (a) {
       case Action::StopAllTimers:
         cancel_timers(sl);
@@ -488,9 +519,9 @@ struct Network::Impl {
     Speaker& sp = speakers[sl.speaker];
     if (sl.pending_conn != kNone) abandon(sl.pending_conn);
     ++counters.connects;
-    HostId to = underlay.owner_of(sl.cfg.peer_address);
+    HostId to = underlay.owner_of(sl.cfg->peer_address);
     UnderlayPath path = to == kNoHost ? UnderlayPath{} : underlay.path(sp.host, to);
-    sl.pending_conn = new_conn(id, to, sl.cfg.peer_address, path.latency);
+    sl.pending_conn = new_conn(id, to, sl.cfg->peer_address, path.latency);
     // Nobody there, or no path: the SYN is lost and the connect stays pending.
     if (!path.reachable) return;
     ++in_flight;
@@ -529,13 +560,18 @@ struct Network::Impl {
   // new dynamic session from a neighbour range; kNone when it has neither.
   std::uint32_t find_acceptor(SpeakerId sid, const IpAddr& from, const IpAddr& to) {
     Speaker& sp = speakers[sid];
-    auto [lo, hi] = sp.slot_by_peer.equal_range(from);
+    // Among the sessions with this peer address: the newest one whose local address is the one
+    // called (or a dynamic one), else the oldest.
+    auto lo = std::lower_bound(sp.slot_by_peer.begin(), sp.slot_by_peer.end(), std::pair{from, std::uint32_t{0}});
+    auto hi = lo;
+    while (hi != sp.slot_by_peer.end() && hi->first == from) ++hi;
     std::uint32_t fallback = kNone;
-    for (auto it = lo; it != hi; ++it) {
+    for (auto it = hi; it != lo;) {
+      --it;
       const Slot& sl = slots[it->second];
       if (!sl.alive) continue;
       if (sl.params.local_address == to || sl.dynamic) return it->second;
-      if (fallback == kNone || it->second < fallback) fallback = it->second;
+      fallback = it->second;
     }
     if (fallback != kNone) return fallback;
     for (const auto& r : sp.cfg.neighbor_ranges) {
@@ -545,12 +581,12 @@ struct Network::Impl {
       n.peer_address = from;
       n.peer_as = r.peer_as.value_or(0);  // 0: take the AS from the OPEN
       n.source_address = to;
-      std::uint32_t id = add_slot(sid, n, true);
+      std::uint32_t id = add_slot(sid, own_cfg(std::move(n)), true);
       recompute_settle_window();
       Slot& sl = slots[id];
       sl.state = State::Idle;
       set_proto(id, bgp::ProtoState::Start);
-      sl.cfg.passive = true;  // a dynamic session only ever accepts
+      sl.cfg->passive = true;  // a dynamic session only ever accepts
       fire(id, bgp::Event::ManualStart);
       return id;
     }
@@ -695,7 +731,7 @@ struct Network::Impl {
   void trace_message(std::uint32_t id, const bgp::Message& m) {
     static const char* names[] = {"", "OPEN", "UPDATE", "NOTIFICATION", "KEEPALIVE"};
     std::string line = "{\"t\":" + std::to_string(kernel.now()) + ",\"speaker\":" + json_str(speaker_name(id)) +
-                       ",\"peer\":" + json_str(slots[id].cfg.protocol_name) + ",\"send\":\"" +
+                       ",\"peer\":" + json_str(slots[id].cfg->protocol_name) + ",\"send\":\"" +
                        names[static_cast<int>(bgp::type_of(m))] + "\"";
     if (const auto* u = std::get_if<bgp::Update>(&m)) {
       line += ",\"nlri\":[";
@@ -755,12 +791,12 @@ struct Network::Impl {
     const Connection& cn = conns[c];
     int side = cn.slot[0] == id ? 0 : 1;
     std::uint32_t remote = cn.slot[1 - side];
-    if (sl.cfg.peer_as == 0 && sl.dynamic) {
+    if (sl.cfg->peer_as == 0 && sl.dynamic) {
       // A neighbour range without an AS takes the peer's.
-      sl.cfg.peer_as = open.my_as;
-      sl.params = bgp::session_params(sp.cfg, sl.cfg);
+      sl.cfg->peer_as = open.my_as;
+      sl.params = bgp::session_params(sp.cfg, *sl.cfg);
     }
-    if (open.my_as != sl.cfg.peer_as) {
+    if (open.my_as != sl.cfg->peer_as) {
       ctx.error = bgp::notif::kBadPeerAs;
       fire(id, bgp::Event::BGPOpenMsgErr, ctx);
       return;
@@ -775,9 +811,9 @@ struct Network::Impl {
       fire(id, bgp::Event::BGPOpenMsgErr, ctx);
       return;
     }
-    sl.negotiated = bgp::negotiate_timers(sl.cfg.timers, open.hold_time);
-    sl.gr_negotiated = sl.cfg.timers.graceful_restart && remote != kNone && slots[remote].cfg.timers.graceful_restart;
-    sp.facts[sl.index] = bgp::peer_facts(sl.params, sl.cfg.peer_address, open.bgp_identifier);
+    sl.negotiated = bgp::negotiate_timers(sl.cfg->timers, open.hold_time);
+    sl.gr_negotiated = sl.cfg->timers.graceful_restart && remote != kNone && slots[remote].cfg->timers.graceful_restart;
+    sp.facts[sl.index] = bgp::peer_facts(sl.params, sl.cfg->peer_address, open.bgp_identifier);
     fire(id, bgp::Event::BGPOpen);
   }
 
@@ -1076,62 +1112,72 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
     SpeakerId sid = it->second;
     auto& sp = im.speakers[sid];
     const bool identity_changed = sp.cfg.local_as != cfg.local_as || sp.cfg.router_id != cfg.router_id;
+    // The new neighbour list replaces the old one first, so that sessions can point into it
+    // (Slot::cfg); the old one is moved aside, same storage, until every session is re-pointed.
+    [[maybe_unused]] const std::vector<NeighborConfig> old_neighbors = std::move(sp.cfg.neighbors);
+    sp.cfg.neighbors = cfg.neighbors;
+    auto& neighbors = sp.cfg.neighbors;
     // Sessions: removed, changed (restarted), added — matched by protocol name, as BIRD does.
     for (std::uint32_t id : sp.slots) {
       auto& sl = im.slots[id];
       if (!sl.alive || sl.dynamic) continue;
-      auto n = std::find_if(cfg.neighbors.begin(), cfg.neighbors.end(),
-                            [&](const NeighborConfig& x) { return x.protocol_name == sl.cfg.protocol_name; });
-      bool remove = n == cfg.neighbors.end();
-      bool restart = !remove && (!(*n == sl.cfg) || identity_changed);
-      if (!remove && !restart) continue;
+      auto n = std::find_if(neighbors.begin(), neighbors.end(),
+                            [&](const NeighborConfig& x) { return x.protocol_name == sl.cfg->protocol_name; });
+      bool remove = n == neighbors.end();
+      bool restart = !remove && (!(*n == *sl.cfg) || identity_changed);
+      if (!remove && !restart) {
+        sl.cfg = &*n;  // the same values
+        continue;
+      }
       bgp::Context ctx;
       ctx.error = remove ? bgp::notif::kPeerDeconfigured : bgp::notif::kOtherConfigurationChange;
       if (sp.running) im.fire(id, bgp::Event::ManualStop, ctx);
       if (remove) {
+        sl.cfg = im.own_cfg(*sl.cfg);
+        sl.owned_cfg = true;
         sl.alive = false;
         if (sl.state != State::Established) --im.not_established;
         im.set_proto(id, bgp::ProtoState::Down);
         continue;
       }
-      sl.cfg = *n;
+      sl.cfg = &*n;
       im.speakers[sid].cfg.local_as = cfg.local_as;
       im.speakers[sid].cfg.router_id = cfg.router_id;
-      sl.params = bgp::session_params(cfg, sl.cfg);
-      sp.facts[sl.index] = bgp::peer_facts(sl.params, sl.cfg.peer_address, 0);
+      sl.params = bgp::session_params(cfg, *sl.cfg);
+      sp.facts[sl.index] = bgp::peer_facts(sl.params, sl.cfg->peer_address, 0);
       if (sp.running) {
         sl.error_wait.reset();
         im.fire(id, bgp::Event::ManualStart);
       }
     }
-    SpeakerConfig old = sp.cfg;
-    for (const auto& n : cfg.neighbors) {
+    const std::vector<Prefix> old_originated = sp.cfg.originated;
+    const auto old_export_only_within = sp.cfg.export_only_within;
+    for (auto& n : neighbors) {
       bool exists = std::any_of(sp.slots.begin(), sp.slots.end(), [&](std::uint32_t id) {
-        return im.slots[id].alive && im.slots[id].cfg.protocol_name == n.protocol_name;
+        return im.slots[id].alive && im.slots[id].cfg->protocol_name == n.protocol_name;
       });
       if (exists) continue;
-      std::uint32_t id = im.add_slot(sid, n, false);
+      std::uint32_t id = im.add_slot(sid, &n, false);
       if (im.speakers[sid].running) im.start_slot(id);
     }
     auto& spk = im.speakers[sid];
-    spk.cfg.neighbors = cfg.neighbors;
     spk.cfg.neighbor_ranges = cfg.neighbor_ranges;
     spk.cfg.local_as = cfg.local_as;
     spk.cfg.router_id = cfg.router_id;
     spk.self = bgp::self_facts(cfg);
     // Originated routes and the export filter change without a session reset ("Reloading").
-    const bool export_changed = old.export_only_within != cfg.export_only_within;
+    const bool export_changed = old_export_only_within != cfg.export_only_within;
     spk.cfg.export_only_within = cfg.export_only_within;
-    if (old.originated != cfg.originated && spk.running) {
+    if (old_originated != cfg.originated && spk.running) {
       bgp::AttrId local = im.attrs.intern(bgp::local_route_attributes());
-      for (const auto& p : old.originated)
+      for (const auto& p : old_originated)
         if (std::find(cfg.originated.begin(), cfg.originated.end(), p) == cfg.originated.end()) {
           auto pid = im.prefixes.intern(p);
           spk.in.withdraw(bgp::kLocalPeer, pid);
           im.route_changed(sid, pid);
         }
       for (const auto& p : cfg.originated)
-        if (std::find(old.originated.begin(), old.originated.end(), p) == old.originated.end()) {
+        if (std::find(old_originated.begin(), old_originated.end(), p) == old_originated.end()) {
           auto pid = im.prefixes.intern(p);
           im.speakers[sid].in.update(bgp::kLocalPeer, pid, local);
           im.route_changed(sid, pid);
@@ -1230,15 +1276,15 @@ std::vector<SessionStatus> Network::sessions(SpeakerId id) const {
     if (!sl.alive) continue;
     SessionStatus s;
     s.speaker = sp.cfg.name;
-    s.protocol = sl.cfg.protocol_name;
-    s.type = sl.cfg.type;
-    s.peer_address = sl.cfg.peer_address;
-    s.peer_as = sl.cfg.peer_as;
-    HostId owner = im.underlay.owner_of(sl.cfg.peer_address);
+    s.protocol = sl.cfg->protocol_name;
+    s.type = sl.cfg->type;
+    s.peer_address = sl.cfg->peer_address;
+    s.peer_as = sl.cfg->peer_as;
+    HostId owner = im.underlay.owner_of(sl.cfg->peer_address);
     if (owner != kNoHost) s.peer_speaker = im.underlay.host_name(owner);
     s.proto = sl.proto;
     s.state = sl.state;
-    s.passive = sl.cfg.passive;
+    s.passive = sl.cfg->passive;
     s.last_error = sl.error;
     s.since = sl.since;
     s.established_at = sl.state == State::Established ? sl.established_at : std::nullopt;
@@ -1265,8 +1311,8 @@ std::vector<RouteView> Network::routes(SpeakerId id) const {
       r.attrs = im.attrs.get(e.attrs());
       if (!r.local) {
         const auto& sl = im.slots[sp.slots[e.peer]];
-        r.protocol = sl.cfg.protocol_name;
-        r.from = sl.cfg.peer_address;
+        r.protocol = sl.cfg->protocol_name;
+        r.from = sl.cfg->peer_address;
       }
       r.best = best.has_route() && best.peer == e.peer && best.attrs == e.attrs();
       if (r.best) r.rule = best.rule;
