@@ -14,7 +14,9 @@
 //  - The KEEPALIVE and the header (marker, length, type) carry nothing we simulate.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -161,10 +163,93 @@ struct Open {
   bool operator==(const Open&) const = default;
 };
 
+// The prefixes of an UPDATE: a vector with room for two inline. Almost every UPDATE a Calico
+// design sends carries one prefix (each node's block has its own next hop, so blocks rarely share
+// attributes), and a route reflector sends hundreds of millions of them: inline storage makes
+// building, queueing and delivering one allocate nothing.
+class PrefixList {
+ public:
+  using value_type = PrefixId;
+  using iterator = PrefixId*;
+  using const_iterator = const PrefixId*;
+
+  PrefixList() noexcept : inline_{} {}
+  PrefixList(std::initializer_list<PrefixId> ids) : PrefixList() {
+    for (PrefixId p : ids) push_back(p);
+  }
+  PrefixList(const PrefixList& o) : PrefixList() { append(o); }
+  PrefixList(PrefixList&& o) noexcept : PrefixList() { take(o); }
+  PrefixList& operator=(const PrefixList& o) {
+    if (this != &o) clear(), append(o);
+    return *this;
+  }
+  PrefixList& operator=(PrefixList&& o) noexcept {
+    if (this != &o) release(), take(o);
+    return *this;
+  }
+  ~PrefixList() { release(); }
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  PrefixId* data() { return on_heap() ? heap_ : inline_; }
+  const PrefixId* data() const { return on_heap() ? heap_ : inline_; }
+  iterator begin() { return data(); }
+  iterator end() { return data() + size_; }
+  const_iterator begin() const { return data(); }
+  const_iterator end() const { return data() + size_; }
+  PrefixId operator[](std::size_t i) const { return data()[i]; }
+  void clear() { size_ = 0; }
+  void push_back(PrefixId p) {
+    if (size_ == capacity_) grow();
+    data()[size_++] = p;
+  }
+  bool operator==(const PrefixList& o) const {
+    return size_ == o.size_ && std::equal(begin(), end(), o.begin());
+  }
+
+ private:
+  static constexpr std::uint32_t kInline = 2;
+  bool on_heap() const { return capacity_ > kInline; }
+  void append(const PrefixList& o) {
+    for (PrefixId p : o) push_back(p);
+  }
+  void take(PrefixList& o) noexcept {
+    size_ = o.size_;
+    capacity_ = o.capacity_;
+    if (o.on_heap()) {
+      heap_ = o.heap_;
+    } else {
+      std::copy(o.inline_, o.inline_ + kInline, inline_);
+    }
+    o.size_ = 0;
+    o.capacity_ = kInline;
+  }
+  void release() noexcept {
+    if (on_heap()) delete[] heap_;
+    size_ = 0;
+    capacity_ = kInline;
+  }
+  void grow() {
+    const std::uint32_t cap = capacity_ * 2;
+    auto* bigger = new PrefixId[cap];
+    std::copy(begin(), end(), bigger);
+    if (on_heap()) delete[] heap_;
+    heap_ = bigger;
+    capacity_ = cap;
+  }
+
+  std::uint32_t size_ = 0;
+  std::uint32_t capacity_ = kInline;  // > kInline: the prefixes are in heap_
+  union {
+    PrefixId inline_[kInline];
+    PrefixId* heap_;
+  };
+};
+
 struct Update {
-  std::vector<PrefixId> withdrawn;
+  PrefixList withdrawn;
   AttrId attrs = kNoAttrs;  // the attributes of every prefix in `nlri`
-  std::vector<PrefixId> nlri;
+  PrefixList nlri;
   // An UPDATE with nothing in it is the End-of-RIB marker (RFC 4724 §2).
   bool end_of_rib() const { return withdrawn.empty() && nlri.empty() && attrs == kNoAttrs; }
   bool operator==(const Update&) const = default;

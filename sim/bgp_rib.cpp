@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <map>
 #include <utility>
 
 namespace peerlab::bgp {
@@ -365,23 +364,8 @@ std::size_t AdjRibOut::memory_bytes() const {
 
 std::vector<Update> pack_updates(std::span<const OutChange> changes) {
   std::vector<Update> out;
-  Update withdrawals;
-  std::map<AttrId, std::vector<PrefixId>> by_attrs;
-  for (const OutChange& c : changes) {
-    if (c.is_withdraw()) {
-      withdrawals.withdrawn.push_back(c.prefix);
-    } else {
-      by_attrs[c.new_attrs].push_back(c.prefix);
-    }
-  }
-  if (!withdrawals.withdrawn.empty()) {
-    std::sort(withdrawals.withdrawn.begin(), withdrawals.withdrawn.end());
-    out.push_back(std::move(withdrawals));
-  }
-  for (auto& [attrs, prefixes] : by_attrs) {
-    std::sort(prefixes.begin(), prefixes.end());
-    out.push_back(Update{{}, attrs, std::move(prefixes)});
-  }
+  std::vector<OutChange> scratch;
+  pack_updates(changes, scratch, [&](Update&& u) { out.push_back(std::move(u)); });
   return out;
 }
 

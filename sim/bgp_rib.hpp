@@ -27,6 +27,7 @@
 //    normally (as in BIRD without LLGR).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -251,5 +252,41 @@ class AdjRibOut {
 // Groups one peer's changes into UPDATE messages: one UPDATE with all withdrawals (if any), then one per
 // attribute set, in increasing AttrId order, each with its prefixes in increasing PrefixId order.
 std::vector<Update> pack_updates(std::span<const OutChange> changes);
+
+// The same UPDATEs in the same order, handed to `emit(Update&&)` one by one. `scratch` is reused
+// from call to call, so that packing allocates nothing once it has grown (the simulator packs
+// every speaker's changes after every event).
+template <class Emit>
+void pack_updates(std::span<const OutChange> changes, std::vector<OutChange>& scratch, Emit&& emit) {
+  if (changes.size() == 1) {  // the common case: one route changed for this peer
+    const OutChange& c = changes.front();
+    Update u;
+    if (c.is_withdraw()) {
+      u.withdrawn.push_back(c.prefix);
+    } else {
+      u.attrs = c.new_attrs;
+      u.nlri.push_back(c.prefix);
+    }
+    emit(std::move(u));
+    return;
+  }
+  scratch.assign(changes.begin(), changes.end());
+  // Withdrawals first, then by attribute set; prefixes ascending within each group.
+  std::sort(scratch.begin(), scratch.end(), [](const OutChange& a, const OutChange& b) {
+    if (a.is_withdraw() != b.is_withdraw()) return a.is_withdraw();
+    if (a.new_attrs != b.new_attrs) return a.new_attrs < b.new_attrs;
+    return a.prefix < b.prefix;
+  });
+  std::size_t i = 0;
+  while (i < scratch.size()) {
+    Update u;
+    const bool withdraw = scratch[i].is_withdraw();
+    if (!withdraw) u.attrs = scratch[i].new_attrs;
+    PrefixList& list = withdraw ? u.withdrawn : u.nlri;
+    const AttrId group = scratch[i].new_attrs;
+    for (; i < scratch.size() && scratch[i].new_attrs == group; ++i) list.push_back(scratch[i].prefix);
+    emit(std::move(u));
+  }
+}
 
 }  // namespace peerlab::bgp

@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <deque>
 #include <map>
-#include <set>
-#include <unordered_map>
 #include <ostream>
+#include <set>
 #include <unordered_map>
 
 #include "sim/bgp_message.hpp"
@@ -75,9 +74,13 @@ struct Network::Impl {
     // Invariant: valid for the life of the network (reconfigure() re-points before it replaces).
     NeighborConfig* cfg = nullptr;
     bool owned_cfg = false;  // cfg points into owned_cfgs
+    // The host that owns cfg->peer_address (kNoHost: nobody), looked up on the first connect;
+    // ownership changes only when reconfigure() rebuilds the underlay, which forgets it.
+    HostId peer_host = kNoHost;
+    bool peer_host_known = false;
     bgp::SessionParams params;
-    bool alive = true;    // still configured
-    bool dynamic = false; // created from a neighbour range
+    bool alive = true;     // still configured
+    bool dynamic = false;  // created from a neighbour range
     State state = State::Idle;
     bgp::ProtoState proto = bgp::ProtoState::Down;
     bgp::LastError error;
@@ -126,6 +129,9 @@ struct Network::Impl {
     std::vector<std::vector<bgp::OutChange>> pending_out;  // by PeerIndex, flushed after each event
     std::vector<bgp::PeerIndex> dirty;
     std::vector<bgp::PrefixId> originated;
+    // cfg.export_only_within's verdict per PrefixId (0: not known yet, 1: inside, 2: outside);
+    // cleared when the filter changes.
+    std::vector<std::uint8_t> export_allowed;
   };
 
   // Slot::cfg points into Speaker::cfg.neighbors: growing `speakers` must move them (which keeps
@@ -140,8 +146,9 @@ struct Network::Impl {
   bgp::AttrTable attrs;
   bgp::PrefixTable prefixes;
   std::vector<Speaker> speakers;
-  std::vector<SpeakerId> dirty_speakers;  // speakers with UPDATEs to flush after this event
-  std::vector<SpeakerId> speaker_of_host;  // HostId -> speaker, kNone when none
+  std::vector<SpeakerId> dirty_speakers;     // speakers with UPDATEs to flush after this event
+  std::vector<bgp::OutChange> pack_scratch;  // reused by every flush (bgp::pack_updates)
+  std::vector<SpeakerId> speaker_of_host;    // HostId -> speaker, kNone when none
   std::vector<Slot> slots;
   std::deque<NeighborConfig> owned_cfgs;  // see Slot::cfg; a deque, so that pointers stay valid
   std::vector<Connection> conns;
@@ -203,7 +210,8 @@ struct Network::Impl {
     for (const auto& s : speakers)
       for (std::uint32_t slot : s.slots) {
         const auto& t = slots[slot].cfg->timers;
-        w = std::max({w, from_millis(t.connect_delay), from_millis(t.connect_retry), from_millis(t.error_wait_max)});
+        w = std::max(
+            {w, from_millis(t.connect_delay), from_millis(t.connect_retry), from_millis(t.error_wait_max)});
       }
     settle_window = w + kSecond;
   }
@@ -265,7 +273,8 @@ struct Network::Impl {
     // Each session has its own random stream, named by speaker and protocol, so that adding a
     // session elsewhere does not change this one's jitter.
     std::uint64_t h = 1469598103934665603ULL;
-    for (char c : s.cfg.name + "/" + n.protocol_name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    for (char c : s.cfg.name + "/" + n.protocol_name)
+      h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
     slot.rng = Rng::stream(opts.seed, h);
     std::uint32_t id = static_cast<std::uint32_t>(slots.size());
     const bool reflect_target = !slot.params.ibgp || slot.params.rr_client;
@@ -399,13 +408,16 @@ struct Network::Impl {
     bgp::Step st = bgp::step(from, ev, ctx);
     if (opts.trace && (st.next != from || !st.actions.empty()))
       trace_line("{\"t\":" + std::to_string(kernel.now()) + ",\"speaker\":" + json_str(speaker_name(id)) +
-                 ",\"peer\":" + json_str(sl.cfg->protocol_name) + ",\"fsm\":" + json_str(bgp::to_string(from)) +
+                 ",\"peer\":" + json_str(sl.cfg->protocol_name) +
+                 ",\"fsm\":" + json_str(bgp::to_string(from)) +
                  ",\"to\":" + json_str(bgp::to_string(st.next)) + ",\"on\":" + json_str(bgp::to_string(ev)) +
                  ",\"actions\":" + json_str(bgp::to_string(st.actions)) + "}");
     sl.state = st.next;
     if ((from == State::Established) != (st.next == State::Established)) {
-      if (st.next == State::Established) --not_established;
-      else ++not_established;
+      if (st.next == State::Established)
+        --not_established;
+      else
+        ++not_established;
       note_change();
     }
     st.actions.for_each([&](Action a) { apply(id, a, st, update); });
@@ -519,7 +531,11 @@ struct Network::Impl {
     Speaker& sp = speakers[sl.speaker];
     if (sl.pending_conn != kNone) abandon(sl.pending_conn);
     ++counters.connects;
-    HostId to = underlay.owner_of(sl.cfg->peer_address);
+    if (!sl.peer_host_known) {
+      sl.peer_host = underlay.owner_of(sl.cfg->peer_address);
+      sl.peer_host_known = true;
+    }
+    const HostId to = sl.peer_host;
     UnderlayPath path = to == kNoHost ? UnderlayPath{} : underlay.path(sp.host, to);
     sl.pending_conn = new_conn(id, to, sl.cfg->peer_address, path.latency);
     // Nobody there, or no path: the SYN is lost and the connect stays pending.
@@ -562,7 +578,8 @@ struct Network::Impl {
     Speaker& sp = speakers[sid];
     // Among the sessions with this peer address: the newest one whose local address is the one
     // called (or a dynamic one), else the oldest.
-    auto lo = std::lower_bound(sp.slot_by_peer.begin(), sp.slot_by_peer.end(), std::pair{from, std::uint32_t{0}});
+    auto lo =
+        std::lower_bound(sp.slot_by_peer.begin(), sp.slot_by_peer.end(), std::pair{from, std::uint32_t{0}});
     auto hi = lo;
     while (hi != sp.slot_by_peer.end() && hi->first == from) ++hi;
     std::uint32_t fallback = kNone;
@@ -725,12 +742,14 @@ struct Network::Impl {
     Time at = std::max(kernel.now() + cn.latency, cn.last_delivery[to]);
     cn.last_delivery[to] = at;
     ++in_flight;
-    kernel.schedule(at, kMsgArrive, sl.conn, (static_cast<std::uint64_t>(mid) << 1) | static_cast<std::uint64_t>(to));
+    kernel.schedule(at, kMsgArrive, sl.conn,
+                    (static_cast<std::uint64_t>(mid) << 1) | static_cast<std::uint64_t>(to));
   }
 
   void trace_message(std::uint32_t id, const bgp::Message& m) {
     static const char* names[] = {"", "OPEN", "UPDATE", "NOTIFICATION", "KEEPALIVE"};
-    std::string line = "{\"t\":" + std::to_string(kernel.now()) + ",\"speaker\":" + json_str(speaker_name(id)) +
+    std::string line = "{\"t\":" + std::to_string(kernel.now()) +
+                       ",\"speaker\":" + json_str(speaker_name(id)) +
                        ",\"peer\":" + json_str(slots[id].cfg->protocol_name) + ",\"send\":\"" +
                        names[static_cast<int>(bgp::type_of(m))] + "\"";
     if (const auto* u = std::get_if<bgp::Update>(&m)) {
@@ -812,7 +831,8 @@ struct Network::Impl {
       return;
     }
     sl.negotiated = bgp::negotiate_timers(sl.cfg->timers, open.hold_time);
-    sl.gr_negotiated = sl.cfg->timers.graceful_restart && remote != kNone && slots[remote].cfg->timers.graceful_restart;
+    sl.gr_negotiated =
+        sl.cfg->timers.graceful_restart && remote != kNone && slots[remote].cfg->timers.graceful_restart;
     sp.facts[sl.index] = bgp::peer_facts(sl.params, sl.cfg->peer_address, open.bgp_identifier);
     fire(id, bgp::Event::BGPOpen);
   }
@@ -885,15 +905,27 @@ struct Network::Impl {
     if (best.has_route()) {
       const bgp::PeerFacts& from = best.peer == bgp::kLocalPeer ? sp.self : sp.facts[best.peer];
       // Same verdict and attributes as bgp::export_route, with the attributes memoised.
-      const bgp::ExportVerdict v = bgp::check_export(prefixes.get(pid), attrs.get(best.attrs), best.peer, from, to,
-                                                     target.params, sp.cfg.export_only_within);
-      if (v == bgp::ExportVerdict::Export) out = exported_attributes(best.attrs, best.peer, from, target.params);
+      // Same verdict as bgp::check_export with the filter: the filter is its last check, and its
+      // verdict per prefix is remembered.
+      static const std::optional<std::vector<Prefix>> kNoFilter;
+      const bgp::ExportVerdict v = bgp::check_export(prefixes.get(pid), attrs.get(best.attrs), best.peer,
+                                                     from, to, target.params, kNoFilter);
+      if (v == bgp::ExportVerdict::Export && export_allowed(sp, pid))
+        out = exported_attributes(best.attrs, best.peer, from, target.params);
     }
     auto oc = sp.out.advertise(to, pid, out);
     if (!oc) return;
     if (sp.dirty.empty()) dirty_speakers.push_back(sid);
     if (sp.pending_out[to].empty()) sp.dirty.push_back(to);
     sp.pending_out[to].push_back(*oc);
+  }
+
+  bool export_allowed(Speaker& sp, bgp::PrefixId pid) {
+    if (!sp.cfg.export_only_within) return true;
+    if (sp.export_allowed.size() <= pid) sp.export_allowed.resize(pid + 1, 0);
+    std::uint8_t& known = sp.export_allowed[pid];
+    if (known == 0) known = bgp::export_filter_allows(prefixes.get(pid), sp.cfg.export_only_within) ? 1 : 2;
+    return known == 1;
   }
 
   // The interned attributes a route gets when exported: attrs.intern(export_attributes(...)),
@@ -912,7 +944,10 @@ struct Network::Impl {
   struct ExportKeyHash {
     std::size_t operator()(const ExportKey& k) const noexcept {
       std::uint64_t h = k.attrs;
-      auto mix = [&](std::uint64_t v) { h = (h ^ v) * 0x9e3779b97f4a7c15ULL; h ^= h >> 29; };
+      auto mix = [&](std::uint64_t v) {
+        h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+      };
       mix(static_cast<std::uint64_t>(k.local) | k.from_ebgp << 1 | k.from_rr_client << 2 | k.to_ibgp << 3 |
           k.to_rr_client << 4 | k.nh_self << 5 | k.nh_keep << 6);
       mix(static_cast<std::uint64_t>(k.from_router_id) << 32 | k.from_cluster_id);
@@ -953,7 +988,8 @@ struct Network::Impl {
     // (split horizon): skip them here rather than in export_route, which matters in a full mesh.
     const bool split = sl.params.ibgp && !sl.params.rr_client;
     auto exportable = [&](const bgp::Best& b) {
-      return b.has_route() && (b.peer == bgp::kLocalPeer || sp.facts[b.peer].ebgp || sp.facts[b.peer].rr_client);
+      return b.has_route() &&
+             (b.peer == bgp::kLocalPeer || sp.facts[b.peer].ebgp || sp.facts[b.peer].rr_client);
     };
     std::vector<std::pair<bgp::PrefixId, bgp::Best>> all;
     if (split) {
@@ -974,7 +1010,7 @@ struct Network::Impl {
       auto& changes = sp.pending_out[to];
       std::uint32_t id = sp.slots[to];
       if (slots[id].state == State::Established)
-        for (auto& u : bgp::pack_updates(changes)) send(id, std::move(u));
+        bgp::pack_updates(changes, pack_scratch, [&](bgp::Update&& u) { send(id, std::move(u)); });
       changes.clear();
     }
     sp.dirty.clear();
@@ -1065,8 +1101,10 @@ RunResult Network::run() {
   auto& im = *impl_;
   im.stop_on_convergence = true;
   if (im.converged_at && im.in_flight == 0) return {Outcome::Converged, im.kernel.now(), im.converged_at, 0};
-  std::uint64_t budget = im.opts.event_limit > im.counters.events ? im.opts.event_limit - im.counters.events : 0;
-  auto r = im.kernel.run_until(im.opts.time_limit, budget, [&](Kernel& k, const Event& e) { im.handle(k, e); });
+  std::uint64_t budget =
+      im.opts.event_limit > im.counters.events ? im.opts.event_limit - im.counters.events : 0;
+  auto r =
+      im.kernel.run_until(im.opts.time_limit, budget, [&](Kernel& k, const Event& e) { im.handle(k, e); });
   im.stop_on_convergence = false;
   RunResult out{r.outcome, r.time, std::nullopt, r.events};
   if (r.outcome == Outcome::Converged) out.converged_at = im.converged_at.value_or(im.last_change);
@@ -1077,7 +1115,8 @@ RunResult Network::run_until(Time t) {
   auto& im = *impl_;
   im.stop_on_convergence = false;
   Time limit = std::min(t, im.opts.time_limit);
-  std::uint64_t budget = im.opts.event_limit > im.counters.events ? im.opts.event_limit - im.counters.events : 0;
+  std::uint64_t budget =
+      im.opts.event_limit > im.counters.events ? im.opts.event_limit - im.counters.events : 0;
   auto r = im.kernel.run_until(limit, budget, [&](Kernel& k, const Event& e) { im.handle(k, e); });
   RunResult out{r.outcome, r.time, im.converged_at, r.events};
   // An empty queue before t is quiescence: the clock still reaches t.
@@ -1089,13 +1128,18 @@ RunResult Network::run_until(Time t) {
   return out;
 }
 
-Time Network::now() const { return impl_->kernel.now(); }
+Time Network::now() const {
+  return impl_->kernel.now();
+}
 
-std::optional<Time> Network::next_event_time() const { return impl_->kernel.next_time(); }
+std::optional<Time> Network::next_event_time() const {
+  return impl_->kernel.next_time();
+}
 
 void Network::reconfigure(const Topology& topology, const std::vector<SpeakerConfig>& configs) {
   auto& im = *impl_;
   im.underlay = Underlay(topology);
+  for (auto& sl : im.slots) sl.peer_host_known = false;
   for (const auto& h : im.hosts_down) im.underlay.set_host_up(h, false);
   for (const auto& g : im.segments_down) im.underlay.set_segment_up(g, false);
   for (const auto& l : im.links_down) im.underlay.set_link_up(l, false);
@@ -1121,8 +1165,9 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
     for (std::uint32_t id : sp.slots) {
       auto& sl = im.slots[id];
       if (!sl.alive || sl.dynamic) continue;
-      auto n = std::find_if(neighbors.begin(), neighbors.end(),
-                            [&](const NeighborConfig& x) { return x.protocol_name == sl.cfg->protocol_name; });
+      auto n = std::find_if(neighbors.begin(), neighbors.end(), [&](const NeighborConfig& x) {
+        return x.protocol_name == sl.cfg->protocol_name;
+      });
       bool remove = n == neighbors.end();
       bool restart = !remove && (!(*n == *sl.cfg) || identity_changed);
       if (!remove && !restart) {
@@ -1168,6 +1213,7 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
     // Originated routes and the export filter change without a session reset ("Reloading").
     const bool export_changed = old_export_only_within != cfg.export_only_within;
     spk.cfg.export_only_within = cfg.export_only_within;
+    if (export_changed) spk.export_allowed.clear();
     if (old_originated != cfg.originated && spk.running) {
       bgp::AttrId local = im.attrs.intern(bgp::local_route_attributes());
       for (const auto& p : old_originated)
@@ -1255,8 +1301,12 @@ bool Network::set_segment_up(const std::string& name, bool up) {
   return ok;
 }
 
-std::size_t Network::speaker_count() const { return impl_->speakers.size(); }
-const Underlay& Network::underlay() const { return impl_->underlay; }
+std::size_t Network::speaker_count() const {
+  return impl_->speakers.size();
+}
+const Underlay& Network::underlay() const {
+  return impl_->underlay;
+}
 
 std::optional<SpeakerId> Network::find_speaker(const std::string& name) const {
   auto it = impl_->by_name.find(name);
@@ -1264,8 +1314,12 @@ std::optional<SpeakerId> Network::find_speaker(const std::string& name) const {
   return it->second;
 }
 
-const SpeakerConfig& Network::speaker_config(SpeakerId id) const { return impl_->speakers[id].cfg; }
-bool Network::speaker_running(SpeakerId id) const { return impl_->speakers[id].running; }
+const SpeakerConfig& Network::speaker_config(SpeakerId id) const {
+  return impl_->speakers[id].cfg;
+}
+bool Network::speaker_running(SpeakerId id) const {
+  return impl_->speakers[id].running;
+}
 
 std::vector<SessionStatus> Network::sessions(SpeakerId id) const {
   const auto& im = *impl_;
@@ -1326,8 +1380,12 @@ std::vector<RouteView> Network::routes(SpeakerId id) const {
   return out;
 }
 
-std::size_t Network::best_route_count(SpeakerId id) const { return impl_->speakers[id].loc.size(); }
-const NetworkCounters& Network::counters() const { return impl_->counters; }
+std::size_t Network::best_route_count(SpeakerId id) const {
+  return impl_->speakers[id].loc.size();
+}
+const NetworkCounters& Network::counters() const {
+  return impl_->counters;
+}
 
 std::uint64_t Network::fingerprint() const {
   Fingerprint f;
@@ -1336,13 +1394,17 @@ std::uint64_t Network::fingerprint() const {
   return f.value();
 }
 
-Time Network::last_change() const { return impl_->last_change; }
+Time Network::last_change() const {
+  return impl_->last_change;
+}
 
 std::size_t Network::established_session_ends() const {
   std::size_t n = 0;
   for (const auto& sl : impl_->slots) n += sl.alive && sl.state == State::Established;
   return n;
 }
-Time Network::epoch_of_day() const { return impl_->opts.epoch_of_day; }
+Time Network::epoch_of_day() const {
+  return impl_->opts.epoch_of_day;
+}
 
 }  // namespace peerlab::sim
