@@ -54,12 +54,12 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         << " cannot be used\n";
     return 1;
   }
-  Datastore store(path);
+  Datastore store(path, cmd.lock_timeout.value_or(Datastore::kDefaultLockTimeout), cmd.limits);
 
   // The input file is read before the datastore is locked, so a slow stdin never holds the lock.
   ParsedFile input;
   bool has_input = !cmd.filename.empty();
-  if (has_input) input = parse_file(cmd.filename);
+  if (has_input) input = parse_file(cmd.filename, cmd.limits);
 
   CtlResult result;
   DatastoreError dserr;

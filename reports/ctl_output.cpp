@@ -5,6 +5,8 @@
 #include <variant>
 
 #include "reports/tables.hpp"
+#include "topology/datastore.hpp"
+#include "topology/limits.hpp"
 
 namespace peerlab::reports {
 
@@ -44,13 +46,16 @@ std::string present(CtlVerb v) {
 std::string resource_summary(const CtlResult& r) {
   const std::string kind = r.kind_label;
   if (r.error.empty()) {
-    if (kind.empty()) return "Successfully " + past_tense(r.verb) + " " + std::to_string(r.handled) + " resource(s)";
-    return "Successfully " + past_tense(r.verb) + " " + std::to_string(r.handled) + " '" + kind + "' resource(s)";
+    if (kind.empty())
+      return "Successfully " + past_tense(r.verb) + " " + std::to_string(r.handled) + " resource(s)";
+    return "Successfully " + past_tense(r.verb) + " " + std::to_string(r.handled) + " '" + kind +
+           "' resource(s)";
   }
   if (r.no_resources) return r.error;
   if (r.total == 0) return "Failed to " + present(r.verb) + " resources: " + r.error;
   if (r.handled == 0) {
-    if (r.total == 1 && !kind.empty()) return "Failed to " + present(r.verb) + " '" + kind + "' resource: " + r.error;
+    if (r.total == 1 && !kind.empty())
+      return "Failed to " + present(r.verb) + " '" + kind + "' resource: " + r.error;
     if (!kind.empty()) return "Failed to " + present(r.verb) + " any '" + kind + "' resources: " + r.error;
     return "Failed to " + present(r.verb) + " any resources: " + r.error;
   }
@@ -79,7 +84,9 @@ std::string kind_table(const CtlCommand& cmd, const CtlResult& r, const std::str
         continue;
       }
       // An AS inherited from the cluster default prints in parentheses, as calicoctl does.
-      std::string asn = n->has_bgp ? (n->as_number ? std::to_string(*n->as_number) : "(" + std::to_string(r.default_as) + ")") : "";
+      std::string asn = n->has_bgp ? (n->as_number ? std::to_string(*n->as_number)
+                                                   : "(" + std::to_string(r.default_as) + ")")
+                                   : "";
       rows.push_back({n->name, asn, n->ipv4_address ? to_string(*n->ipv4_address) : "",
                       n->ipv6_address ? to_string(*n->ipv6_address) : ""});
     }
@@ -158,9 +165,12 @@ CtlText format_ctl_result(const CtlCommand& cmd, const CtlResult& r) {
         t.err += "Failed to get resources: " + r.error + "\n";
         break;
       }
-      if (cmd.output == "yaml") t.out = to_yaml_list(r.resources, cmd.dialect());
-      else if (cmd.output == "json") t.out = to_json_list(r.resources, cmd.dialect());
-      else t.out = get_table(cmd, r);
+      if (cmd.output == "yaml")
+        t.out = to_yaml_list(r.resources, cmd.dialect());
+      else if (cmd.output == "json")
+        t.out = to_json_list(r.resources, cmd.dialect());
+      else
+        t.out = get_table(cmd, r);
       break;
     case CtlVerb::ConfigSet:
     case CtlVerb::ConfigUnset:
@@ -173,7 +183,8 @@ CtlText format_ctl_result(const CtlCommand& cmd, const CtlResult& r) {
       if (cmd.verb == CtlVerb::ConfigGet) t.out = r.config_value + "\n";
       if (cmd.verb == CtlVerb::ConfigView) {
         std::vector<Row> rows;
-        for (const auto& c : r.config_rows) rows.push_back({c.component, c.scope, c.hostname, c.name, c.value});
+        for (const auto& c : r.config_rows)
+          rows.push_back({c.component, c.scope, c.hostname, c.name, c.value});
         t.out = tabwriter_table({"COMPONENT", "SCOPE", "HOSTNAME", "NAME", "VALUE"}, rows);
       }
       break;
@@ -183,53 +194,92 @@ CtlText format_ctl_result(const CtlCommand& cmd, const CtlResult& r) {
   return t;
 }
 
+namespace {
+// The options peerlab adds to calicoctl's (topology/ctl.hpp), with their defaults.
+std::string peerlab_options() {
+  const InputLimits d;
+  return "peerlab options, valid with every command:\n"
+         "     --lock-timeout=<SECONDS>  How long to wait for another writer's lock on the datastore\n"
+         "                               [default: " +
+         std::to_string(Datastore::kDefaultLockTimeout.count() / 1000) +
+         "].\n"
+         "     --max-file-size=<SIZE>    Largest --filename input or datastore file read [default: " +
+         std::to_string(d.max_file_bytes >> 20) +
+         "MiB].\n"
+         "     --max-depth=<N>           Deepest nesting of YAML lists and mappings [default: " +
+         std::to_string(d.max_depth) +
+         "].\n"
+         "     --max-yaml-nodes=<N>      Most YAML nodes in one document, aliases expanded [default: " +
+         std::to_string(d.max_yaml_nodes) +
+         "].\n"
+         "     --max-resources=<N>       Most resources in one file [default: " +
+         std::to_string(d.max_resources) + "].\n\n";
+}
+}  // namespace
+
 std::string ctl_help(const std::string& topic) {
   static const char* kIntro =
       "peerlab keeps the Calico datastore in a YAML file: --datastore=<PATH>, else the datastorePath of a\n"
-      "calicoctl config file given with --config, else $PEERLAB_DATASTORE, else ./peerlab-datastore.yaml.\n\n";
+      "calicoctl config file given with --config, else $PEERLAB_DATASTORE, else "
+      "./peerlab-datastore.yaml.\n\n";
   if (topic == "create" || topic == "apply" || topic == "replace") {
     std::string extra = topic == "create" ? " [--skip-exists]" : "";
     return std::string(kIntro) + "Usage:\n  calicoctl " + topic + " --filename=<FILENAME>" + extra +
            " [--config=<CONFIG>] [--datastore=<PATH>]\n\n"
            "Options:\n"
-           "  -f --filename=<FILENAME>  Filename to use to " + topic + " the resource.  If set to \"-\" loads from stdin.\n" +
-           (topic == "create" ? "     --skip-exists          Skip over and treat as successful any attempts to create an entry that\n"
+           "  -f --filename=<FILENAME>  Filename to use to " +
+           topic + " the resource.  If set to \"-\" loads from stdin.\n" +
+           (topic == "create" ? "     --skip-exists          Skip over and treat as successful any attempts "
+                                "to create an entry that\n"
                                 "                            already exists.\n"
                               : "") +
            "\nResources are processed in the order given; processing stops at the first error.\n" +
-           (topic == "create" ? "Creating a resource that already exists is an error unless --skip-exists is set.\n"
-            : topic == "replace" ? "Replacing a resource that does not exist is an error.\n"
-                                 : "Apply creates a resource if it does not exist, and replaces it if it does.\n");
+           (topic == "create"
+                ? "Creating a resource that already exists is an error unless --skip-exists is set.\n"
+            : topic == "replace"
+                ? "Replacing a resource that does not exist is an error.\n"
+                : "Apply creates a resource if it does not exist, and replaces it if it does.\n");
   }
   if (topic == "delete")
     return std::string(kIntro) +
-           "Usage:\n  calicoctl delete ([--scope=<SCOPE>] [--hostname=<HOSTNAME>|--node=<NODE>] <KIND> <NAME> |\n"
-           "                    --filename=<FILE>) [--skip-not-exists] [--config=<CONFIG>] [--datastore=<PATH>]\n\n"
+           "Usage:\n  calicoctl delete ([--scope=<SCOPE>] [--hostname=<HOSTNAME>|--node=<NODE>] <KIND> "
+           "<NAME> |\n"
+           "                    --filename=<FILE>) [--skip-not-exists] [--config=<CONFIG>] "
+           "[--datastore=<PATH>]\n\n"
            "Examples:\n  calicoctl delete bgpPeer 192.20.30.40 --scope=global\n"
            "  calicoctl delete bgpPeer aa:bb::ff --scope=node --hostname=Node1\n\n"
-           "Options:\n  -s --skip-not-exists      Skip over and treat as successful any attempts to delete a resource that\n"
+           "Options:\n  -s --skip-not-exists      Skip over and treat as successful any attempts to delete a "
+           "resource that\n"
            "                            does not exist.\n"
-           "  -f --filename=<FILENAME>  Filename to use to delete the resource.  If set to \"-\" loads from stdin.\n"
+           "  -f --filename=<FILENAME>  Filename to use to delete the resource.  If set to \"-\" loads from "
+           "stdin.\n"
            "     --scope=<SCOPE>        One of global, node.  Only valid for BGP peers.\n"
            "  -n --hostname=<HOSTNAME>  The node (also --node).  Only valid for node-scoped BGP peers.\n\n"
            "Valid kinds: node (nodes, no), bgpPeer (bgppeers, bgpp, bp), ipPool (ippools, ipp, pool).\n";
   if (topic == "get")
     return std::string(kIntro) +
-           "Usage:\n  calicoctl get ([--scope=<SCOPE>] [--hostname=<HOSTNAME>|--node=<NODE>] <KIND> [<NAME>] |\n"
-           "                 --filename=<FILENAME>) [--output=<OUTPUT>] [--config=<CONFIG>] [--datastore=<PATH>]\n\n"
+           "Usage:\n  calicoctl get ([--scope=<SCOPE>] [--hostname=<HOSTNAME>|--node=<NODE>] <KIND> [<NAME>] "
+           "|\n"
+           "                 --filename=<FILENAME>) [--output=<OUTPUT>] [--config=<CONFIG>] "
+           "[--datastore=<PATH>]\n\n"
            "Examples:\n  calicoctl get bgpPeer --scope=global\n  calicoctl get bgpPeer --scope=node\n"
            "  calicoctl get nodes -o wide\n\n"
            "Options:\n  -o --output=<OUTPUT>      One of: ps, wide, yaml, json.  [Default: ps]\n"
            "     --scope=<SCOPE>        One of global, node.  Only valid for BGP peers.\n"
-           "  -n --hostname=<HOSTNAME>  The node (also --node); with --node, tables say NODE instead of HOSTNAME.\n\n"
-           "The resource type is case insensitive and may be pluralized. Attempting to get resources that do not\n"
+           "  -n --hostname=<HOSTNAME>  The node (also --node); with --node, tables say NODE instead of "
+           "HOSTNAME.\n\n"
+           "The resource type is case insensitive and may be pluralized. Attempting to get resources that do "
+           "not\n"
            "exist will simply return no results.\n";
   if (topic == "config")
     return std::string(kIntro) +
            "Usage:\n"
-           "  calicoctl config set <NAME> <VALUE> [--scope=<SCOPE>] [--component=<COMPONENT>] [--hostname=<HOSTNAME>]\n"
-           "  calicoctl config unset <NAME> [--scope=<SCOPE>] [--component=<COMPONENT>] [--hostname=<HOSTNAME>]\n"
-           "  calicoctl config view [<NAME>] [--scope=<SCOPE>] [--component=<COMPONENT>] [--hostname=<HOSTNAME>]\n"
+           "  calicoctl config set <NAME> <VALUE> [--scope=<SCOPE>] [--component=<COMPONENT>] "
+           "[--hostname=<HOSTNAME>]\n"
+           "  calicoctl config unset <NAME> [--scope=<SCOPE>] [--component=<COMPONENT>] "
+           "[--hostname=<HOSTNAME>]\n"
+           "  calicoctl config view [<NAME>] [--scope=<SCOPE>] [--component=<COMPONENT>] "
+           "[--hostname=<HOSTNAME>]\n"
            "  calicoctl config get <NAME> [--node=<NODE>] [--raw=(bgp|felix)]\n\n"
            " Name                | Component | Scope       | Value                  | Unset value\n"
            "---------------------+-----------+-------------+------------------------+-------------\n"
@@ -237,8 +287,10 @@ std::string ctl_help(const std::string& topic) {
            " nodeToNodeMesh      | bgp       | global      | on,off                 | on\n"
            " defaultNodeASNumber | bgp       | global      | 0-4294967295           | 64511\n"
            " ipip                | felix     | global      | on,off                 | -\n\n"
-           "'asNumber' is accepted for defaultNodeASNumber (calicoctl v1.0). 'view' prints the table of matching\n"
-           "settings (NAME, --scope, --component and --hostname act as filters); 'get' prints the bare value.\n";
+           "'asNumber' is accepted for defaultNodeASNumber (calicoctl v1.0). 'view' prints the table of "
+           "matching\n"
+           "settings (NAME, --scope, --component and --hostname act as filters); 'get' prints the bare "
+           "value.\n";
   if (topic == "node" || topic == "status")
     return std::string(kIntro) +
            "Usage:\n  calicoctl node status [--hostname=<HOSTNAME>|--node=<NODE>]\n  calicoctl status\n\n"
@@ -261,8 +313,9 @@ std::string ctl_help(const std::string& topic) {
          "Options:\n"
          "  -h --help               Show this screen.\n"
          "     --datastore=<PATH>   The peerlab datastore file.\n"
-         "  -c --config=<CONFIG>    A calicoctl config file (kind: calicoApiConfig, datastoreType: file).\n\n"
-         "See 'calicoctl <command> --help' to read about a specific subcommand.\n";
+         "  -c --config=<CONFIG>    A calicoctl config file (kind: calicoApiConfig, datastoreType: "
+         "file).\n\n" +
+         peerlab_options() + "See 'calicoctl <command> --help' to read about a specific subcommand.\n";
 }
 
 }  // namespace peerlab::reports

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <set>
 
 #include "topology/util.hpp"
@@ -22,6 +23,31 @@ CtlUsageError usage(const std::vector<std::string>& args, std::string detail) {
   return {"Invalid option: 'calicoctl " + join(args) +
               "'. Use flag '--help' to read about a specific subcommand.",
           std::move(detail)};
+}
+
+// A whole number (digits only); nullopt when malformed or beyond 2^64.
+std::optional<std::uint64_t> parse_count(const std::string& text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+// Seconds with up to three decimals ("10", "0.5") as milliseconds; nullopt when malformed.
+std::optional<std::uint64_t> parse_seconds_as_ms(const std::string& text) {
+  const auto dot = text.find('.');
+  auto whole = parse_count(text.substr(0, dot));
+  if (!whole || *whole > 1'000'000) return std::nullopt;
+  std::uint64_t ms = *whole * 1000;
+  if (dot != std::string::npos) {
+    const std::string frac = text.substr(dot + 1);
+    if (frac.empty() || frac.size() > 3 || !parse_count(frac)) return std::nullopt;
+    ms += *parse_count(frac + std::string(3 - frac.size(), '0'));
+  }
+  return ms;
 }
 
 }  // namespace
@@ -59,8 +85,10 @@ std::variant<CtlCommand, CtlUsageError> parse_ctl_args(const std::vector<std::st
     };
     static const std::set<std::string> flags = {"--skip-exists", "--skip-not-exists", "-s", "-h", "--help"};
     static const std::set<std::string> valued = {
-        "-f",          "--filename", "--scope",  "-n", "--hostname",  "--node", "-o",         "--output",
-        "--component", "--raw",      "--config", "-c", "--datastore", "-l",     "--log-level"};
+        "-f", "--filename", "--scope", "-n", "--hostname", "--node", "-o", "--output", "--component", "--raw",
+        "--config", "-c", "--datastore", "-l", "--log-level",
+        // peerlab extensions
+        "--max-file-size", "--max-depth", "--max-yaml-nodes", "--max-resources", "--lock-timeout"};
     if (flags.count(opt)) {
       if (has_value) return usage(args, "option " + opt + " takes no value");
       seen.insert(opt);
@@ -93,6 +121,31 @@ std::variant<CtlCommand, CtlUsageError> parse_ctl_args(const std::vector<std::st
       cmd.config_file = value;
     else if (opt == "--datastore")
       cmd.datastore = value;
+    else if (opt == "--max-file-size") {
+      auto bytes = parse_byte_size(value);
+      if (!bytes || *bytes == 0)
+        return usage(args, "--max-file-size needs a size in bytes, with an optional unit (64MiB), not '" +
+                               value + "'");
+      cmd.limits.max_file_bytes = *bytes;
+    } else if (opt == "--max-depth" || opt == "--max-yaml-nodes" || opt == "--max-resources") {
+      auto n = parse_count(value);
+      const std::uint64_t most = opt == "--max-depth" ? 1000 : std::numeric_limits<std::uint32_t>::max();
+      if (!n || *n == 0 || *n > most)
+        return usage(
+            args, opt + " needs a whole number from 1 to " + std::to_string(most) + ", not '" + value + "'");
+      if (opt == "--max-depth")
+        cmd.limits.max_depth = static_cast<int>(*n);
+      else if (opt == "--max-yaml-nodes")
+        cmd.limits.max_yaml_nodes = *n;
+      else
+        cmd.limits.max_resources = *n;
+    } else if (opt == "--lock-timeout") {
+      auto ms = parse_seconds_as_ms(value);
+      if (!ms || *ms > 3'600'000)
+        return usage(
+            args, "--lock-timeout needs a number of seconds from 0 to 3600 (10, 0.5), not '" + value + "'");
+      cmd.lock_timeout = std::chrono::milliseconds(*ms);
+    }
     // -l/--log-level: accepted for compatibility; peerlab's own logging is not levelled.
   }
   if (positional.empty()) {
@@ -101,8 +154,12 @@ std::variant<CtlCommand, CtlUsageError> parse_ctl_args(const std::vector<std::st
   }
   const std::string verb = positional[0];
   auto allow_only = [&](std::initializer_list<const char*> allowed) -> std::string {
-    static const std::set<std::string> global_opts = {"--config",    "-c", "--datastore", "-l",
-                                                      "--log-level", "-h", "--help"};
+    static const std::set<std::string> global_opts = {"--config",        "-c",
+                                                      "--datastore",     "-l",
+                                                      "--log-level",     "-h",
+                                                      "--help",          "--max-file-size",
+                                                      "--max-depth",     "--max-yaml-nodes",
+                                                      "--max-resources", "--lock-timeout"};
     for (const auto& o : seen) {
       if (global_opts.count(o)) continue;
       bool ok = false;

@@ -9,11 +9,13 @@
 // unless --skip-not-exists (delete); apply creates or replaces.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "topology/diagnostics.hpp"
+#include "topology/limits.hpp"
 #include "topology/model.hpp"
 #include "topology/resources.hpp"
 
@@ -42,16 +44,21 @@ struct CtlCommand {
   std::string kind;  // canonical v1 kind for get/delete by type
   std::string name;
   std::optional<std::string> scope;
-  std::optional<std::string> node;   // --hostname (alpha) or --node (v1.0)
-  bool node_flag_v1 = false;         // --node was used: print v1.0 vocabulary (NODE, node:)
-  std::string output = "ps";         // -o/--output
+  std::optional<std::string> node;  // --hostname (alpha) or --node (v1.0)
+  bool node_flag_v1 = false;        // --node was used: print v1.0 vocabulary (NODE, node:)
+  std::string output = "ps";        // -o/--output
   std::string config_name;
   std::string config_value;
   std::optional<std::string> component;  // alpha config --component
   std::optional<std::string> raw;        // v1 config --raw=(bgp|felix)
   std::string datastore;                 // --datastore (peerlab)
   std::string config_file;               // --config (calicoctl config file)
-  std::string help_topic;                // for Help: the subcommand asked about
+  // peerlab extensions, valid with every command: the input limits on --filename and on the
+  // datastore file (--max-file-size, --max-depth, --max-yaml-nodes, --max-resources), and how long
+  // to wait for another writer's lock (--lock-timeout, seconds).
+  InputLimits limits;
+  std::optional<std::chrono::milliseconds> lock_timeout;
+  std::string help_topic;  // for Help: the subcommand asked about
 
   V1Dialect dialect() const { return node_flag_v1 ? V1Dialect::V1 : V1Dialect::Alpha; }
 };
@@ -88,7 +95,7 @@ struct CtlResult {
   bool no_resources = false;  // the input file held no resources
   // get
   std::vector<Resource> resources;
-  std::string get_kind;  // canonical kind listed
+  std::string get_kind;                        // canonical kind listed
   AsNumber default_as = kDefaultNodeAsNumber;  // what nodes without an AS inherit
   // config
   std::vector<ConfigRow> config_rows;

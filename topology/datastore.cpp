@@ -59,7 +59,8 @@ class FileLock {
                "create it (mkdir -p " + dir.string() + "), or point --datastore elsewhere"};
         return;
       }
-      err = {"cannot open lock file " + path + ": " + errno_text(), "check that the datastore's directory is writable"};
+      err = {"cannot open lock file " + path + ": " + errno_text(),
+             "check that the datastore's directory is writable"};
       return;
     }
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -78,7 +79,7 @@ class FileLock {
                      ", held by process " + std::to_string(*holder),
                  "process " + std::to_string(*holder) +
                      " is writing the datastore or is stuck; if it is stuck, stop it (kill " +
-                     std::to_string(*holder) + ") and try again"};
+                     std::to_string(*holder) + ") and try again, or wait longer with --lock-timeout"};
         else
           err = {"timed out after " + secs + "s waiting for the datastore lock " + path,
                  "another peerlab/calicoctl process is writing or is stuck; if none is running, the lock is "
@@ -110,7 +111,8 @@ class FileLock {
   bool recorded_ = false;
 };
 
-DatastoreError load_into(const std::string& path, Topology& out, Diagnostics& diags) {
+DatastoreError load_into(const std::string& path, Topology& out, Diagnostics& diags,
+                         const InputLimits& limits) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (errno == ENOENT) {
@@ -121,13 +123,20 @@ DatastoreError load_into(const std::string& path, Topology& out, Diagnostics& di
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  auto parsed = parse_resources(ss.str(), path);
+  auto parsed = parse_resources(ss.str(), path, limits);
   Diagnostics local;
   local.append(parsed.diagnostics);
   Topology t;
   add_resources(t, parsed.resources, local);
   if (local.has_errors()) {
+    // Past an input limit (E401-E405) the file is not wrong: the limit is too low for it.
+    bool only_limits = true;
+    for (const auto& d : local.items())
+      if (d.severity == Severity::Error && d.code.rfind("E40", 0) != 0) only_limits = false;
     diags.append(local);
+    if (only_limits)
+      return {"the datastore " + path + " is larger than the input limits allow; it was left unchanged",
+              "raise the limit named above with its flag"};
     return {"the datastore " + path + " is not valid; it was left unchanged",
             "fix the file by hand (the errors above give the positions), or point --datastore elsewhere"};
   }
@@ -137,7 +146,8 @@ DatastoreError load_into(const std::string& path, Topology& out, Diagnostics& di
 
 }  // namespace
 
-std::string resolve_datastore_path(const std::string& flag_path, const std::string& config_file, Diagnostics& diags) {
+std::string resolve_datastore_path(const std::string& flag_path, const std::string& config_file,
+                                   Diagnostics& diags) {
   if (!flag_path.empty()) return flag_path;
   if (!config_file.empty()) {
     // A calicoctl config file: apiVersion v1, kind calicoApiConfig, spec.datastoreType file and
@@ -156,12 +166,14 @@ std::string resolve_datastore_path(const std::string& flag_path, const std::stri
       std::string kind = cfg["kind"] ? cfg["kind"].as<std::string>() : "";
       std::string type = spec && spec["datastoreType"] ? spec["datastoreType"].as<std::string>() : "";
       if (kind != "calicoApiConfig") {
-        diags.error("E106", {config_file, 1, 1}, "expected kind calicoApiConfig in the calicoctl config file, found '" + kind + "'",
+        diags.error("E106", {config_file, 1, 1},
+                    "expected kind calicoApiConfig in the calicoctl config file, found '" + kind + "'",
                     "a calicoctl config file has apiVersion: v1 and kind: calicoApiConfig");
       } else if (type != "file") {
-        diags.error("E204", {config_file, spec["datastoreType"] ? spec["datastoreType"].Mark().line + 1 : 1, 1},
-                    "datastoreType '" + type + "' is not supported by peerlab",
-                    "peerlab keeps the datastore in a file: set datastoreType: file and datastorePath: <path>");
+        diags.error(
+            "E204", {config_file, spec["datastoreType"] ? spec["datastoreType"].Mark().line + 1 : 1, 1},
+            "datastoreType '" + type + "' is not supported by peerlab",
+            "peerlab keeps the datastore in a file: set datastoreType: file and datastorePath: <path>");
       } else if (spec["datastorePath"]) {
         std::filesystem::path p = spec["datastorePath"].as<std::string>();
         if (p.is_relative()) p = std::filesystem::path(config_file).parent_path() / p;
@@ -170,7 +182,8 @@ std::string resolve_datastore_path(const std::string& flag_path, const std::stri
         return kDefaultDatastorePath;
       }
     } catch (const YAML::BadFile&) {
-      diags.error("E001", {config_file, 0, 0}, "cannot read calicoctl config file", "check the --config path");
+      diags.error("E001", {config_file, 0, 0}, "cannot read calicoctl config file",
+                  "check the --config path");
     } catch (const YAML::Exception& e) {
       diags.error("E101", {config_file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     }
@@ -180,14 +193,14 @@ std::string resolve_datastore_path(const std::string& flag_path, const std::stri
   return kDefaultDatastorePath;
 }
 
-Datastore::Datastore(std::string path, std::chrono::milliseconds lock_timeout)
-    : path_(std::move(path)), lock_timeout_(lock_timeout) {}
+Datastore::Datastore(std::string path, std::chrono::milliseconds lock_timeout, InputLimits limits)
+    : path_(std::move(path)), lock_timeout_(lock_timeout), limits_(limits) {}
 
 DatastoreError Datastore::read(Topology& out, Diagnostics& diags) const {
   DatastoreError err;
   FileLock lock(path_ + ".lock", LOCK_SH, lock_timeout_, err);
   if (err) return err;
-  return load_into(path_, out, diags);
+  return load_into(path_, out, diags, limits_);
 }
 
 DatastoreError Datastore::update(const std::function<bool(Topology&)>& mutate, Diagnostics& diags) {
@@ -206,7 +219,7 @@ DatastoreError Datastore::update(const std::function<bool(Topology&)>& mutate, D
       if (e.path().filename().string().rfind(stem, 0) == 0) fs::remove(e.path(), ec);
   }
   Topology t;
-  if (auto e = load_into(path_, t, diags)) return e;
+  if (auto e = load_into(path_, t, diags, limits_)) return e;
   if (!mutate(t)) return {};
   canonical_sort(t);
   return write_file_atomically(path_, save_topology(t));

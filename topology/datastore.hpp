@@ -15,6 +15,7 @@
 #include <string>
 
 #include "topology/diagnostics.hpp"
+#include "topology/limits.hpp"
 #include "topology/model.hpp"
 
 namespace peerlab {
@@ -24,7 +25,8 @@ inline constexpr const char* kDefaultDatastorePath = "./peerlab-datastore.yaml";
 // Where the datastore is: --datastore, else the datastorePath of the calicoctl config file given
 // with --config, else $PEERLAB_DATASTORE, else ./peerlab-datastore.yaml (flags before the
 // environment). An unusable --config file is reported in `diags`.
-std::string resolve_datastore_path(const std::string& flag_path, const std::string& config_file, Diagnostics& diags);
+std::string resolve_datastore_path(const std::string& flag_path, const std::string& config_file,
+                                   Diagnostics& diags);
 
 struct DatastoreError {
   std::string message;  // empty: no error
@@ -34,7 +36,10 @@ struct DatastoreError {
 
 class Datastore {
  public:
-  explicit Datastore(std::string path, std::chrono::milliseconds lock_timeout = std::chrono::seconds(10));
+  static constexpr std::chrono::milliseconds kDefaultLockTimeout{10'000};
+  // `limits` bound what reading the datastore file may take on (it is input like any other).
+  explicit Datastore(std::string path, std::chrono::milliseconds lock_timeout = kDefaultLockTimeout,
+                     InputLimits limits = {});
 
   const std::string& path() const { return path_; }
 
@@ -49,6 +54,7 @@ class Datastore {
  private:
   std::string path_;
   std::chrono::milliseconds lock_timeout_;
+  InputLimits limits_;
 };
 
 // Writes `contents` to `path` atomically (temp file, fsync, rename, fsync of the directory).

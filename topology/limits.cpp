@@ -5,6 +5,7 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <limits>
 #include <map>
 #include <sstream>
 #include <vector>
@@ -12,6 +13,39 @@
 #include "topology/selector.hpp"
 
 namespace peerlab {
+
+std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
+  std::size_t i = 0;
+  std::uint64_t value = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    const std::uint64_t digit = static_cast<std::uint64_t>(text[i] - '0');
+    if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  if (i == 0) return std::nullopt;
+  std::string unit;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' && unit.empty()) continue;  // "64 MiB"
+    unit += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  int shift = 0;
+  if (unit.empty() || unit == "b") {
+    shift = 0;
+  } else if (unit == "k" || unit == "kb" || unit == "kib") {
+    shift = 10;
+  } else if (unit == "m" || unit == "mb" || unit == "mib") {
+    shift = 20;
+  } else if (unit == "g" || unit == "gb" || unit == "gib") {
+    shift = 30;
+  } else if (unit == "t" || unit == "tb" || unit == "tib") {
+    shift = 40;
+  } else {
+    return std::nullopt;
+  }
+  if (shift > 0 && value > (std::numeric_limits<std::uint64_t>::max() >> shift)) return std::nullopt;
+  return value << shift;
+}
 
 std::string format_bytes(std::uint64_t bytes) {
   static const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -28,10 +62,12 @@ std::string format_bytes(std::uint64_t bytes) {
 bool check_file_size(std::uint64_t size, const InputLimits& limits, const std::string& file,
                      Diagnostics& diags) {
   if (size <= limits.max_file_bytes) return true;
+  // "N bytes (1.5 MiB)": the exact count, and a readable one when they differ.
+  auto bytes = [](std::uint64_t n) {
+    return std::to_string(n) + " bytes" + (n >= 1024 ? " (" + format_bytes(n) + ")" : "");
+  };
   diags.error("E401", {file, 0, 0},
-              "file is too large: " + std::to_string(size) + " bytes (" + format_bytes(size) +
-                  "), the limit is " + std::to_string(limits.max_file_bytes) + " bytes (" +
-                  format_bytes(limits.max_file_bytes) + ")",
+              "file is too large: " + bytes(size) + ", the limit is " + bytes(limits.max_file_bytes),
               "split the file, or raise the limit with --max-file-size");
   return false;
 }
@@ -222,6 +258,8 @@ SimulationSize estimate_simulation_size(const Topology& t, int blocks_per_node) 
   const std::uint64_t blocks = blocks_per_node > 0 ? static_cast<std::uint64_t>(blocks_per_node) : 0;
   s.speakers = nodes + t.routers.size();
   std::uint64_t ends = 0;
+  std::uint64_t reflected_ends = 0;  // a client's session with its reflector, counted per family
+  const std::uint64_t families = (n4 > 0 ? 1 : 0) + (n6 > 0 ? 1 : 0);
   if (t.config.effective_mesh())
     ends = saturating_add(saturating_mul(n4, n4 ? n4 - 1 : 0), saturating_mul(n6, n6 ? n6 - 1 : 0));
   for (const auto& p : t.peers) {
@@ -229,8 +267,25 @@ SimulationSize estimate_simulation_size(const Topology& t, int blocks_per_node) 
     if (p.scope == PeerScope::Global && !selectors) {
       if (p.peer_ip) ends = saturating_add(ends, p.peer_ip->family == Family::V4 ? n4 : n6);
     } else if (p.flavor == ApiFlavor::V3) {
-      std::uint64_t from = p.scope == PeerScope::Node ? 1 : matching(t, p.node_selector).size();
-      std::uint64_t to = p.peer_selector.empty() ? 1 : matching(t, p.peer_selector).size();
+      std::vector<std::size_t> from_nodes;
+      if (p.scope == PeerScope::Node) {
+        for (std::size_t i = 0; i < t.nodes.size(); ++i)
+          if (t.nodes[i].name == p.node) from_nodes.push_back(i);
+      } else {
+        from_nodes = matching(t, p.node_selector);
+      }
+      const std::uint64_t from = p.scope == PeerScope::Node ? 1 : from_nodes.size();
+      std::uint64_t to = 1;
+      if (!p.peer_selector.empty()) {
+        const auto to_nodes = matching(t, p.peer_selector);
+        to = to_nodes.size();
+        // A session from a client to a reflector brings every prefix of the family.
+        std::uint64_t reflectors = 0, clients = 0;
+        for (auto i : to_nodes) reflectors += t.nodes[i].route_reflector_cluster_id.has_value();
+        for (auto i : from_nodes) clients += !t.nodes[i].route_reflector_cluster_id.has_value();
+        reflected_ends =
+            saturating_add(reflected_ends, saturating_mul(families, saturating_mul(clients, reflectors)));
+      }
       // Both families, and the reverse peering (confd's third pass).
       ends = saturating_add(ends, saturating_mul(4, saturating_mul(from, to)));
     } else {
@@ -253,9 +308,16 @@ SimulationSize estimate_simulation_size(const Topology& t, int blocks_per_node) 
   s.routes = saturating_mul(s.speakers, s.prefixes);
   if (s.speakers > 0)
     s.routes = saturating_add(s.routes, saturating_mul(ends, (s.prefixes + s.speakers - 1) / s.speakers));
+  // A reflector's clients hold every prefix once per reflector in their Adj-RIBs-In, and the
+  // reflector the same in its Adj-RIB-Out towards each: quadratic, and what dominates a large
+  // route-reflector design. (Per family: half the prefixes of a dual-stack cluster each.)
+  const std::uint64_t per_family = families > 0 ? (s.prefixes + families - 1) / families : 0;
+  s.reflected_routes = saturating_mul(2, saturating_mul(reflected_ends, per_family));
+  s.routes = saturating_add(s.routes, s.reflected_routes);
   s.bytes = saturating_add(
       saturating_add(saturating_mul(s.speakers, kBytesPerSpeaker), saturating_mul(ends, kBytesPerSessionEnd)),
-      saturating_mul(s.routes, kBytesPerRoute));
+      saturating_add(saturating_mul(s.routes - s.reflected_routes, kBytesPerRoute),
+                     saturating_mul(s.reflected_routes, kBytesPerReflectedRoute)));
   return s;
 }
 

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,9 +43,17 @@ struct InputLimits {
 inline constexpr std::uint64_t kBytesPerSpeaker = 4096;
 inline constexpr std::uint64_t kBytesPerSessionEnd = 1280;
 inline constexpr std::uint64_t kBytesPerRoute = 96;
+// An Adj-RIB entry a route reflector's session adds (client Adj-RIB-In, reflector Adj-RIB-Out):
+// no Loc-RIB entry and no new attributes of its own, so cheaper than a route above.
+inline constexpr std::uint64_t kBytesPerReflectedRoute = 32;
 
 // "64 MiB", "1.5 GiB", "512 bytes".
 std::string format_bytes(std::uint64_t bytes);
+
+// A byte count as the --max-file-size and --max-sim-memory flags take it: digits, then optionally
+// a unit (b, k/kb/kib, m/mb/mib, g/gb/gib, t/tb/tib, any case; powers of 1024, as CLI11's
+// AsSizeValue(false) reads them for the other commands). nullopt when malformed or too large.
+std::optional<std::uint64_t> parse_byte_size(std::string_view text);
 
 // E401: a file larger than the limit, before it is read.
 bool check_file_size(std::uint64_t size, const InputLimits& limits, const std::string& file,
@@ -59,8 +68,9 @@ bool check_yaml_shape(std::string_view text, const InputLimits& limits, const st
 struct SimulationSize {
   std::uint64_t speakers = 0;
   std::uint64_t session_ends = 0;
-  std::uint64_t prefixes = 0;  // originated, all speakers together
-  std::uint64_t routes = 0;    // Loc-RIB and Adj-RIB-In entries, all speakers together
+  std::uint64_t prefixes = 0;          // originated, all speakers together
+  std::uint64_t routes = 0;            // Loc-RIB and Adj-RIB-In entries, all speakers together
+  std::uint64_t reflected_routes = 0;  // of which through route reflectors (see kBytesPerReflectedRoute)
   std::uint64_t bytes = 0;
 };
 

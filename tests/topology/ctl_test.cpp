@@ -352,6 +352,33 @@ TEST(ParseCtlArgs, ReadsGetAndDeleteByFile) {
   EXPECT_EQ(g.kind, "");
 }
 
+// ---- parse_ctl_args: peerlab's limit and lock options ----------------------------------------
+
+TEST(ParseCtlArgs, TakesTheInputLimitsAndTheLockTimeoutWithEveryCommand) {
+  auto parsed = parse_ctl_args({"apply", "-f", "big.yaml", "--max-file-size=256MiB", "--max-depth", "200",
+                                "--max-yaml-nodes=9000000", "--max-resources=2000000", "--lock-timeout=2.5"});
+  ASSERT_TRUE(std::holds_alternative<CtlCommand>(parsed));
+  const auto& cmd = std::get<CtlCommand>(parsed);
+  EXPECT_EQ(cmd.limits.max_file_bytes, 256ull << 20);
+  EXPECT_EQ(cmd.limits.max_depth, 200);
+  EXPECT_EQ(cmd.limits.max_yaml_nodes, 9'000'000u);
+  EXPECT_EQ(cmd.limits.max_resources, 2'000'000u);
+  ASSERT_TRUE(cmd.lock_timeout.has_value());
+  EXPECT_EQ(cmd.lock_timeout->count(), 2500);
+
+  auto plain = parse_ctl_args({"get", "nodes"});
+  ASSERT_TRUE(std::holds_alternative<CtlCommand>(plain));
+  const auto& d = std::get<CtlCommand>(plain);
+  const InputLimits defaults;
+  EXPECT_EQ(d.limits.max_file_bytes, defaults.max_file_bytes);
+  EXPECT_EQ(d.limits.max_resources, defaults.max_resources);
+  EXPECT_FALSE(d.lock_timeout.has_value());
+  for (const Args& a : {Args{"delete", "bgpPeer", "1.2.3.4", "--lock-timeout=0"},
+                        Args{"config", "set", "asNumber", "64513", "--max-resources=10"},
+                        Args{"node", "status", "--max-depth=3"}})
+    EXPECT_TRUE(std::holds_alternative<CtlCommand>(parse_ctl_args(a))) << a[0];
+}
+
 // ---- parse_ctl_args: usage errors ------------------------------------------------------------
 
 struct UsageCase {
@@ -389,6 +416,21 @@ TEST(ParseCtlArgs, ReportsEveryUsageErrorWithCalicoctlsMessage) {
       {{"node", "run"}, "'node run' is not supported; peerlab supports 'node status'"},
       {{"node", "status", "extra"}, "'node status' takes no arguments"},
       {{"status", "--scope=global"}, "option --scope is not valid for 'status'"},
+      {{"get", "nodes", "--max-file-size=lots"},
+       "--max-file-size needs a size in bytes, with an optional unit (64MiB), not 'lots'"},
+      {{"get", "nodes", "--max-file-size=0"},
+       "--max-file-size needs a size in bytes, with an optional unit (64MiB), not '0'"},
+      {{"get", "nodes", "--max-depth=1001"}, "--max-depth needs a whole number from 1 to 1000, not '1001'"},
+      {{"get", "nodes", "--max-yaml-nodes=-5"},
+       "--max-yaml-nodes needs a whole number from 1 to 4294967295, not '-5'"},
+      {{"get", "nodes", "--max-resources", "0"},
+       "--max-resources needs a whole number from 1 to 4294967295, not '0'"},
+      {{"get", "nodes", "--lock-timeout=soon"},
+       "--lock-timeout needs a number of seconds from 0 to 3600 (10, 0.5), not 'soon'"},
+      {{"get", "nodes", "--lock-timeout=3601"},
+       "--lock-timeout needs a number of seconds from 0 to 3600 (10, 0.5), not '3601'"},
+      {{"get", "nodes", "--lock-timeout=0.1234"},
+       "--lock-timeout needs a number of seconds from 0 to 3600 (10, 0.5), not '0.1234'"},
   };
   for (const auto& c : cases) {
     auto e = usage_error(c.args);

@@ -187,7 +187,7 @@ TEST_F(DatastoreFaultTest, AStuckWriterMakesTheNextOneTimeOutNamingItsProcessAnd
             "timed out after 0.30s waiting for the datastore lock " + lock + ", held by process " + pid);
   EXPECT_EQ(err.hint, "process " + pid +
                           " is writing the datastore or is stuck; if it is stuck, stop it (kill " + pid +
-                          ") and try again");
+                          ") and try again, or wait longer with --lock-timeout");
   EXPECT_FALSE(called);
   EXPECT_GE(waited, std::chrono::milliseconds(300));
   EXPECT_LT(waited, std::chrono::seconds(5));

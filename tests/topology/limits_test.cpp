@@ -70,15 +70,31 @@ TEST(InputLimits, FormatsByteCountsWithBinaryUnits) {
   EXPECT_EQ(format_bytes(123456789), "117.7 MiB");
 }
 
+TEST(InputLimits, ReadsByteSizesWithTheUnitsTheFlagsAccept) {
+  EXPECT_EQ(parse_byte_size("512"), 512u);
+  EXPECT_EQ(parse_byte_size("512b"), 512u);
+  EXPECT_EQ(parse_byte_size("4k"), 4096u);
+  EXPECT_EQ(parse_byte_size("4KiB"), 4096u);
+  EXPECT_EQ(parse_byte_size("64MiB"), 64ull << 20);
+  EXPECT_EQ(parse_byte_size("64 mb"), 64ull << 20);
+  EXPECT_EQ(parse_byte_size("2GB"), 2ull << 30);
+  EXPECT_EQ(parse_byte_size("1TiB"), 1ull << 40);
+  EXPECT_EQ(parse_byte_size(""), std::nullopt);
+  EXPECT_EQ(parse_byte_size("MiB"), std::nullopt);
+  EXPECT_EQ(parse_byte_size("-1"), std::nullopt);
+  EXPECT_EQ(parse_byte_size("12 parsecs"), std::nullopt);
+  EXPECT_EQ(parse_byte_size("99999999999999999999"), std::nullopt);
+  EXPECT_EQ(parse_byte_size("17000000000TiB"), std::nullopt);
+}
+
 TEST(InputLimits, RefusesTextLargerThanTheFileSizeLimit) {
   InputLimits l;
   l.max_file_bytes = 10;
   auto f = parse_resources("apiVersion: v1\n", "big.yaml", l);
   EXPECT_TRUE(f.resources.empty());
-  EXPECT_EQ(
-      errors(f),
-      "big.yaml: error[E401]: file is too large: 15 bytes (15 bytes), the limit is 10 bytes (10 bytes)\n"
-      "  hint: split the file, or raise the limit with --max-file-size\n");
+  EXPECT_EQ(errors(f),
+            "big.yaml: error[E401]: file is too large: 15 bytes, the limit is 10 bytes\n"
+            "  hint: split the file, or raise the limit with --max-file-size\n");
 }
 
 TEST(InputLimits, MeasuresARegularFileBeforeReadingIt) {
@@ -253,6 +269,20 @@ TEST(InputLimits, PredictsRouteReflectorSessionsWithoutDerivingThem) {
   // Selectors are counted for both families, so the prediction is an upper bound.
   EXPECT_GE(size.session_ends, derived);
   EXPECT_LE(size.session_ends, 2 * derived + 16);
+}
+
+TEST(InputLimits, PredictsThatEveryClientHoldsEveryPrefixOncePerReflector) {
+  auto t = load_ok(
+      "apiVersion: peerlab/v1\nkind: RouteReflectors\nmetadata:\n  name: rr\nspec:\n  clients: 100\n  "
+      "reflectors: 2\n");
+  auto size = estimate_simulation_size(t, 1);
+  // 100 clients × 2 reflectors × 102 prefixes, in the clients' Adj-RIBs-In and again in the
+  // reflectors' Adj-RIBs-Out.
+  EXPECT_EQ(size.prefixes, 102u);
+  EXPECT_EQ(size.reflected_routes, 2u * 100 * 2 * 102);
+  // The mesh of the same size has no reflected routes.
+  auto mesh = load_ok("apiVersion: peerlab/v1\nkind: FullMesh\nmetadata:\n  name: m\nspec:\n  nodes: 102\n");
+  EXPECT_EQ(estimate_simulation_size(mesh, 1).reflected_routes, 0u);
 }
 
 TEST(InputLimits, RefusesASimulationThatDoesNotFitTheMemoryBudget) {
