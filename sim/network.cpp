@@ -148,7 +148,8 @@ struct Network::Impl {
   std::vector<Speaker> speakers;
   std::vector<SpeakerId> dirty_speakers;     // speakers with UPDATEs to flush after this event
   std::vector<bgp::OutChange> pack_scratch;  // reused by every flush (bgp::pack_updates)
-  std::vector<SpeakerId> speaker_of_host;    // HostId -> speaker, kNone when none
+  std::vector<std::pair<bgp::PrefixId, bgp::Best>> export_scratch;  // reused by export_all
+  std::vector<SpeakerId> speaker_of_host;                           // HostId -> speaker, kNone when none
   std::vector<Slot> slots;
   std::deque<NeighborConfig> owned_cfgs;  // see Slot::cfg; a deque, so that pointers stay valid
   std::vector<Connection> conns;
@@ -991,7 +992,8 @@ struct Network::Impl {
       return b.has_route() &&
              (b.peer == bgp::kLocalPeer || sp.facts[b.peer].ebgp || sp.facts[b.peer].rr_client);
     };
-    std::vector<std::pair<bgp::PrefixId, bgp::Best>> all;
+    auto& all = export_scratch;  // reused: a session comes up a million times in a large mesh
+    all.clear();
     if (split) {
       for (bgp::PrefixId p : sp.broadcast)
         if (const bgp::Best b = sp.loc.best(p); exportable(b)) all.emplace_back(p, b);
