@@ -107,31 +107,31 @@ std::uint32_t PrefixPeerMap::set(PrefixId prefix, PeerIndex peer, std::uint32_t 
     slots_.resize(std::size_t{prefix} + 1);
   }
   if (slots_[prefix].spill == kNoSpill) {
-    RibEntry& one = slots_[prefix].one;
-    if (one.value == 0) {
+    RibEntry* e = slots_[prefix].e;
+    const std::uint32_t n = slots_[prefix].inline_count();
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (e[i].peer != peer) continue;
+      const std::uint32_t old = e[i].value;
       if (value != 0) {
-        one = {peer, value};
-        ++size_;
-      }
-      return 0;
-    }
-    if (one.peer == peer) {
-      const std::uint32_t old = one.value;
-      if (value != 0) {
-        one.value = value;
-      } else {
-        one = RibEntry{};
+        e[i].value = value;
+      } else {  // erase: the last entry fills the hole, as in a spill
+        e[i] = e[n - 1];
+        e[n - 1] = RibEntry{};
         --size_;
       }
       return old;
     }
     if (value == 0) return 0;
+    ++size_;
+    if (n < 2) {
+      e[n] = {peer, value};
+      return 0;
+    }
     const std::uint32_t id = new_spill();  // may reallocate spills_, not slots_
     Slot& slot = slots_[prefix];
-    spills_[id].entries = {slot.one, RibEntry{peer, value}};
-    slot.one = RibEntry{};
+    spills_[id].entries = {slot.e[0], slot.e[1], RibEntry{peer, value}};
+    slot.e[0] = slot.e[1] = RibEntry{};
     slot.spill = id;
-    ++size_;
     return 0;
   }
 
@@ -153,8 +153,9 @@ std::uint32_t PrefixPeerMap::set(PrefixId prefix, PeerIndex peer, std::uint32_t 
       if (last.peer != peer) sp.index.put(last.peer, pos);
     }
     --size_;
-    if (sp.entries.size() == 1) {
-      slot.one = sp.entries[0];
+    if (sp.entries.size() == 2) {  // back inline, in the same order
+      slot.e[0] = sp.entries[0];
+      slot.e[1] = sp.entries[1];
       free_spill(slot.spill);
       slot.spill = kNoSpill;
     }
@@ -176,7 +177,11 @@ std::uint32_t PrefixPeerMap::set(PrefixId prefix, PeerIndex peer, std::uint32_t 
 std::uint32_t PrefixPeerMap::get(PrefixId prefix, PeerIndex peer) const {
   if (prefix >= slots_.size()) return 0;
   const Slot& slot = slots_[prefix];
-  if (slot.spill == kNoSpill) return (slot.one.value != 0 && slot.one.peer == peer) ? slot.one.value : 0;
+  if (slot.spill == kNoSpill) {
+    for (const RibEntry& e : slot.e)
+      if (e.value != 0 && e.peer == peer) return e.value;
+    return 0;
+  }
   const Spill& sp = spills_[slot.spill];
   const std::uint32_t pos = sp.position(peer);
   return pos == PeerPositions::kAbsent ? 0 : sp.entries[pos].value;
@@ -186,7 +191,9 @@ std::uint32_t* PrefixPeerMap::find(PrefixId prefix, PeerIndex peer) {
   if (prefix >= slots_.size()) return nullptr;
   Slot& slot = slots_[prefix];
   if (slot.spill == kNoSpill) {
-    return (slot.one.value != 0 && slot.one.peer == peer) ? &slot.one.value : nullptr;
+    for (RibEntry& e : slot.e)
+      if (e.value != 0 && e.peer == peer) return &e.value;
+    return nullptr;
   }
   Spill& sp = spills_[slot.spill];
   const std::uint32_t pos = sp.position(peer);
@@ -196,9 +203,7 @@ std::uint32_t* PrefixPeerMap::find(PrefixId prefix, PeerIndex peer) {
 std::span<const RibEntry> PrefixPeerMap::entries(PrefixId prefix) const {
   if (prefix >= slots_.size()) return {};
   const Slot& slot = slots_[prefix];
-  if (slot.spill == kNoSpill) {
-    return slot.one.value != 0 ? std::span<const RibEntry>(&slot.one, 1) : std::span<const RibEntry>();
-  }
+  if (slot.spill == kNoSpill) return std::span<const RibEntry>(slot.e, slot.inline_count());
   return spills_[slot.spill].entries;
 }
 

@@ -5,9 +5,10 @@
 // Storage is prefix-major and flat, because the decision process needs every neighbour's route for one
 // prefix, and because a 10,000-node full mesh gives each speaker 9,999 neighbours that announce one prefix
 // each (about 10^8 routes in the whole simulation):
-//  - a vector indexed by PrefixId holds a 12-byte slot per prefix; a prefix with one route keeps it inline
-//    (peer, attribute id) with no allocation;
-//  - a prefix with several routes spills them into an unordered vector, indexed by a small open-addressing
+//  - a vector indexed by PrefixId holds a 20-byte slot per prefix; a prefix with one or two routes keeps
+//    them inline (peer, attribute id) with no allocation (two: a route reflector's client);
+//  - a prefix with three or more routes spills them into an unordered vector, indexed by a small
+//  open-addressing
 //    hash (peer -> position) once it holds more than 16 (a node's own prefix in a full mesh's Adj-RIB-Out
 //    reaches 9,999 entries);
 //  - per-neighbour operations (session down: release every route of a peer) scan the prefixes, which is
@@ -112,9 +113,13 @@ class PrefixPeerMap {
  private:
   static constexpr std::uint32_t kNoSpill = 0xFFFFFFFFU;
   static constexpr std::size_t kIndexThreshold = 16;
+  // Up to two entries inline, e[0] first (value 0: none). Two, because a route reflector's client
+  // has exactly two routes per prefix (one per reflector) for every prefix of the cluster: a spill
+  // costs ~100 bytes more per prefix, ~9 GB over 10,000 clients.
   struct Slot {
-    RibEntry one;                    // the only entry when spill == kNoSpill (value 0: none)
-    std::uint32_t spill = kNoSpill;  // else all entries live in spills_[spill]
+    RibEntry e[2];                   // the entries when spill == kNoSpill
+    std::uint32_t spill = kNoSpill;  // else all entries (3 or more) live in spills_[spill]
+    std::uint32_t inline_count() const { return (e[0].value != 0 ? 1U : 0U) + (e[1].value != 0 ? 1U : 0U); }
   };
   struct Spill {
     std::vector<RibEntry> entries;  // at least 2 while in use

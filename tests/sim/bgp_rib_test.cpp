@@ -135,11 +135,37 @@ TEST(AdjRibIn, KeepsAFullMeshNodeCompact) {
   AdjRibIn in;
   for (PeerIndex peer = 0; peer < 9999; ++peer) in.update(peer, peer, 1 + peer);
   EXPECT_EQ(in.size(), 9999U);
-  EXPECT_LE(in.memory_bytes(), 9999U * 32);  // 12-byte slot + per-peer count, with vector slack
+  EXPECT_LE(in.memory_bytes(), 9999U * 48);  // 20-byte slot + per-peer count, with vector slack
   AdjRibIn reserved;
   reserved.reserve(9999, 9999);
   for (PeerIndex peer = 0; peer < 9999; ++peer) reserved.update(peer, peer, 1 + peer);
-  EXPECT_EQ(reserved.memory_bytes(), 9999U * 16);  // exactly a slot and a count per route
+  EXPECT_EQ(reserved.memory_bytes(), 9999U * 24);  // exactly a slot and a count per route
+}
+
+TEST(AdjRibIn, KeepsARouteReflectorClientsTwoRoutesPerPrefixWithoutAllocating) {
+  AdjRibIn in;
+  in.reserve(1000, 3);
+  for (PrefixId p = 0; p < 1000; ++p) {
+    in.update(0, p, 1 + p);  // from one reflector
+    in.update(1, p, 2 + p);  // and the other
+  }
+  EXPECT_EQ(in.size(), 2000U);
+  EXPECT_EQ(in.memory_bytes(), 1000U * 20 + 3 * 4);  // the slots and the per-peer counts, nothing else
+  // A third route spills; losing one brings the other two back inline, the last filling the hole.
+  in.update(2, 7, 99);
+  ASSERT_EQ(in.candidates(7).size(), 3U);
+  in.withdraw(0, 7);
+  const auto left = in.candidates(7);
+  ASSERT_EQ(left.size(), 2U);
+  EXPECT_EQ(left[0].peer, 2U);
+  EXPECT_EQ(left[1].peer, 1U);
+  EXPECT_EQ(in.lookup(1, 7), 9U);
+  EXPECT_EQ(in.lookup(2, 7), 99U);
+  EXPECT_EQ(in.lookup(0, 7), kNoAttrs);
+  in.withdraw(2, 7);
+  in.withdraw(1, 7);
+  EXPECT_TRUE(in.candidates(7).empty());
+  EXPECT_EQ(in.size(), 1998U);
 }
 
 // ---- Loc-RIB ----
