@@ -343,17 +343,56 @@ BestChange LocRib::recompute(PrefixId prefix, const AdjRibIn& in, std::span<cons
 // ---- AdjRibOut -----------------------------------------------------------------------------------------
 
 std::optional<OutChange> AdjRibOut::advertise(PeerIndex peer, PrefixId prefix, AttrId attrs) {
-  const AttrId old = map_.set(prefix, peer, attrs);
-  if (old == attrs) return std::nullopt;
+  AttrId old;
+  if (std::vector<AttrId>* row = dense_row(prefix)) {
+    if (peer >= row->size()) {
+      if (attrs == kNoAttrs) return std::nullopt;
+      row->resize(std::size_t{peer} + 1, kNoAttrs);
+    }
+    old = (*row)[peer];
+    if (old == attrs) return std::nullopt;
+    (*row)[peer] = attrs;
+    if (old == kNoAttrs) ++dense_size_;
+    if (attrs == kNoAttrs) --dense_size_;
+  } else {
+    old = map_.set(prefix, peer, attrs);
+    if (old == attrs) return std::nullopt;
+    if (old == kNoAttrs && map_.entries(prefix).size() > kDenseAbove) make_dense(prefix);
+  }
   if (old == kNoAttrs) bump(counts_, peer, +1);
   if (attrs == kNoAttrs) bump(counts_, peer, -1);
   return OutChange{peer, prefix, old, attrs};
+}
+
+// Moves a prefix's advertisements from the sparse map to a dense row (for good: a prefix that
+// once reached that many peers is likely to again).
+void AdjRibOut::make_dense(PrefixId prefix) {
+  std::vector<AttrId> row;
+  std::vector<PeerIndex> peers;
+  for (const RibEntry& e : map_.entries(prefix)) {
+    if (e.peer >= row.size())
+      row.resize(std::max<std::size_t>(std::size_t{e.peer} + 1, counts_.size()), kNoAttrs);
+    row[e.peer] = e.value;
+    peers.push_back(e.peer);
+  }
+  for (PeerIndex p : peers) map_.set(prefix, p, 0);
+  dense_size_ += peers.size();
+  if (dense_of_.size() <= prefix) dense_of_.resize(std::size_t{prefix} + 1, kNoRow);
+  dense_of_[prefix] = static_cast<std::uint32_t>(dense_.size());
+  dense_.push_back(std::move(row));
+}
+
+AttrId AdjRibOut::advertised(PeerIndex peer, PrefixId prefix) const {
+  if (const std::vector<AttrId>* row = dense_row(prefix)) return peer < row->size() ? (*row)[peer] : kNoAttrs;
+  return map_.get(prefix, peer);
 }
 
 void AdjRibOut::clear_peer(PeerIndex peer) {
   if (route_count(peer) == 0) return;
   const PrefixId bound = map_.prefix_bound();
   for (PrefixId p = 0; p < bound; ++p) map_.set(p, peer, 0);
+  for (auto& row : dense_)
+    if (peer < row.size() && row[peer] != kNoAttrs) row[peer] = kNoAttrs, --dense_size_;
   counts_[peer] = 0;
 }
 
@@ -362,7 +401,10 @@ std::size_t AdjRibOut::route_count(PeerIndex peer) const {
 }
 
 std::size_t AdjRibOut::memory_bytes() const {
-  return map_.memory_bytes() + counts_.capacity() * sizeof(std::uint32_t);
+  std::size_t n = map_.memory_bytes() + counts_.capacity() * sizeof(std::uint32_t) +
+                  dense_of_.capacity() * sizeof(std::uint32_t) + dense_.capacity() * sizeof(dense_[0]);
+  for (const auto& row : dense_) n += row.capacity() * sizeof(AttrId);
+  return n;
 }
 
 // ---- pack_updates --------------------------------------------------------------------------------------

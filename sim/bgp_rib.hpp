@@ -238,7 +238,7 @@ class AdjRibOut {
   // Records that `peer` should now have `attrs` for `prefix` (kNoAttrs = nothing). Returns the change to
   // send, or std::nullopt when the peer already has exactly that.
   std::optional<OutChange> advertise(PeerIndex peer, PrefixId prefix, AttrId attrs);
-  AttrId advertised(PeerIndex peer, PrefixId prefix) const { return map_.get(prefix, peer); }
+  AttrId advertised(PeerIndex peer, PrefixId prefix) const;
   // The session went down: forget everything sent to the peer (nothing is sent).
   void clear_peer(PeerIndex peer);
   std::size_t route_count(PeerIndex peer) const;
@@ -246,12 +246,28 @@ class AdjRibOut {
     map_.reserve(prefix_bound);
     counts_.reserve(peer_count);
   }
-  std::size_t size() const { return map_.size(); }
+  std::size_t size() const { return map_.size() + dense_size_; }
   std::size_t memory_bytes() const;
 
+  // A prefix advertised to more peers than this moves to a dense row indexed by PeerIndex: 4 bytes
+  // per peer of the speaker instead of ~50 per advertisement (entry, hash index, slack). A route
+  // reflector sends every prefix to every client, a mesh node its own prefix to every peer.
+  static constexpr std::size_t kDenseAbove = 64;
+
  private:
-  detail::PrefixPeerMap map_;
+  detail::PrefixPeerMap map_;               // sparse prefixes
+  std::vector<std::uint32_t> dense_of_;     // PrefixId -> row in dense_, kNoRow when sparse
+  std::vector<std::vector<AttrId>> dense_;  // rows, by peer (kNoAttrs: nothing advertised)
+  std::size_t dense_size_ = 0;              // advertisements held in dense rows
   std::vector<std::uint32_t> counts_;
+  static constexpr std::uint32_t kNoRow = 0xFFFFFFFFU;
+  void make_dense(PrefixId prefix);
+  std::vector<AttrId>* dense_row(PrefixId prefix) {
+    return prefix < dense_of_.size() && dense_of_[prefix] != kNoRow ? &dense_[dense_of_[prefix]] : nullptr;
+  }
+  const std::vector<AttrId>* dense_row(PrefixId prefix) const {
+    return prefix < dense_of_.size() && dense_of_[prefix] != kNoRow ? &dense_[dense_of_[prefix]] : nullptr;
+  }
 };
 
 // Groups one peer's changes into UPDATE messages: one UPDATE with all withdrawals (if any), then one per

@@ -315,6 +315,36 @@ TEST(AdjRibOut, ForgetsEverythingWhenTheSessionGoesDown) {
   EXPECT_TRUE(out.advertise(7, 0, 5).has_value());
 }
 
+TEST(AdjRibOut, KeepsAPrefixSentToManyPeersInADenseRowWithTheSameAnswers) {
+  AdjRibOut dense, sparse;
+  const PeerIndex peers = 1000;
+  for (PeerIndex p = 0; p < peers; ++p) {
+    dense.advertise(p, 4, 9);                  // one prefix to every peer: goes dense past kDenseAbove
+    if (p % 2 == 0) dense.advertise(p, 5, 9);  // and one to half of them
+  }
+  for (PeerIndex p = 0; p < AdjRibOut::kDenseAbove; ++p) sparse.advertise(p, 4, 9);  // stays sparse
+  EXPECT_EQ(dense.size(), peers + peers / 2);
+  EXPECT_EQ(dense.advertised(10, 4), 9U);
+  EXPECT_EQ(dense.advertised(11, 5), kNoAttrs);
+  EXPECT_EQ(dense.advertised(5000, 4), kNoAttrs);
+  EXPECT_EQ(dense.advertise(10, 4, 9), std::nullopt);
+  EXPECT_EQ(dense.advertise(10, 4, 8), (OutChange{10, 4, 9, 8}));
+  EXPECT_EQ(dense.advertise(11, 5, kNoAttrs), std::nullopt);
+  EXPECT_EQ(dense.advertise(12, 5, kNoAttrs), (OutChange{12, 5, 9, kNoAttrs}));
+  EXPECT_EQ(dense.advertise(1500, 4, 9), (OutChange{1500, 4, kNoAttrs, 9}));  // a peer added later
+  EXPECT_EQ(dense.route_count(12), 1U);
+  dense.clear_peer(14);
+  EXPECT_EQ(dense.advertised(14, 4), kNoAttrs);
+  EXPECT_EQ(dense.advertised(14, 5), kNoAttrs);
+  EXPECT_EQ(dense.route_count(14), 0U);
+  EXPECT_EQ(dense.size(), peers + peers / 2 - 1 + 1 - 2);
+  // 4 bytes per peer per dense prefix (plus the per-peer counts every Adj-RIB-Out has), where a
+  // spill costs ~50 bytes per advertisement (entry, hash index, slack).
+  EXPECT_LT(dense.memory_bytes(), (peers + peers / 2) * 16);
+  EXPECT_EQ(sparse.size(), AdjRibOut::kDenseAbove);
+  EXPECT_EQ(sparse.advertised(3, 4), 9U);
+}
+
 TEST(PackUpdates, GroupsWithdrawalsAndAnnouncementsByAttributes) {
   const std::vector<OutChange> changes{{1, 9, 3, 4}, {1, 2, 0, 4}, {1, 5, 2, 0}, {1, 7, 0, 3}, {1, 1, 6, 0}};
   const std::vector<Update> updates = pack_updates(changes);
