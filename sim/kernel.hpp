@@ -24,16 +24,22 @@
 //     level.
 //   - Seq order inside buckets. Entries are appended in seq order (each schedule takes a fresh,
 //     larger seq) and re-filing is stable and only ever fills buckets that are empty (all levels
-//     below the one re-filed are), so every bucket is sorted by seq.
+//     below the one re-filed are), so buckets are sorted by seq. The one exception is a timer
+//     guard re-queued at its timer's key, whose seq may be older than entries already there: the
+//     bucket is then flagged unsorted, the flag passes on through re-filing, and a level-0 bucket
+//     is sorted by seq before its front is taken. Scans compare whole (time, seq) keys.
 //   - The origin moves only forward and only to a base <= now(): a later schedule() may still
 //     use any time >= now(). Peeking at a bucket whose base is after now() (next_time(), or
 //     run_until deciding that the next event is after its limit) therefore does not re-file; it
 //     scans the bucket for its first pending entry. Firing an event sets now() first, so the
-//     bucket is then re-filed. At most two scans per fired event, each over entries that are
-//     re-filed right after.
+//     bucket is then re-filed: run_until scans a bucket at most once per event it fires from it
+//     (amortised O(1) per entry). Peeks that do not fire (next_time() called again and again,
+//     each time after cancelling the event it returned) scan the same bucket each time.
 //   - Lazy cancel, always-valid handles (ns-3 EventId). schedule() returns an EventHandle
 //     {slot, gen} into a slot table. cancel() only marks the slot (a tombstone); the entry stays
-//     queued and is dropped when it reaches the front of a level-0 bucket or is re-filed. A slot
+//     queued (re-filing moves it along without looking, which saves a slot-table access per
+//     entry) and is dropped when it reaches the front of a level-0 bucket, when a scan finds
+//     nothing else in its bucket, or by compaction. A slot
 //     goes back to a free list, with its generation bumped, when its event fires or its tombstone
 //     is dropped, so a handle to a fired, cancelled or recycled event never matches again:
 //     cancel() on it is a no-op, and so is cancel() on a default-constructed handle. (The
@@ -41,9 +47,10 @@
 //     nothing in the simulator keeps one that long.)
 //   - Compaction. When tombstones and stale timer guards make up more than half of the queued
 //     entries, every bucket is filtered in place (O(n), amortised O(1) per cancel, order kept),
-//     so millions of restarted timers cannot accumulate. The vectors of emptied buckets are kept
-//     for reuse by other buckets only within a budget (twice the queued entries plus a constant),
-//     so memory is bounded by a small multiple of the peak number of queued events.
+//     so millions of restarted timers cannot accumulate. An emptied bucket keeps a small vector
+//     (up to kKeepInPlace entries); larger ones are kept for reuse by other buckets only within a
+//     budget (twice the queued entries plus a constant), so memory is bounded by a small multiple
+//     of the peak number of queued events plus a constant.
 //   - Running. run_until(limit, max_events, handler) fires events in order while their time is
 //     <= limit, calling handler(kernel, event) (or handler.handle(kernel, event) for an
 //     EventHandler). Handlers may schedule and cancel. It ends with a typed outcome: Converged
@@ -126,7 +133,7 @@ struct KernelStats {
   std::uint64_t scheduled = 0;     // schedule() calls
   std::uint64_t cancelled = 0;     // cancel() calls that cancelled a pending event
   std::uint64_t peak_pending = 0;  // largest number of pending (uncancelled) events
-  std::uint64_t compactions = 0;   // heap rebuilds that dropped tombstones
+  std::uint64_t compactions = 0;   // queue compactions that dropped tombstones
 };
 
 // A running 64-bit hash of a sequence of 64-bit words. Fully specified so that values can be
@@ -397,6 +404,9 @@ class Kernel {
     bool sorted = true;
   };
   // Capacity (in entries) that spare vectors may keep beyond twice the number of queued entries.
+  // Buckets keep vectors of up to this many entries when emptied (at most 2048 * 8 entries,
+  // 384 KiB, in all); larger ones go to the spares.
+  static constexpr std::size_t kKeepInPlace = 8;
   static constexpr std::size_t kRetainSlack = std::size_t{1} << 12;
 
   static std::uint64_t biased(Time t) { return static_cast<std::uint64_t>(t) ^ (std::uint64_t{1} << 63); }
@@ -409,7 +419,7 @@ class Kernel {
     return static_cast<std::size_t>(level) * kFanout + ((time >> (8 * level)) & 0xff);
   }
 
-  void push(const Entry& entry) {
+  [[gnu::always_inline]] void push(const Entry& entry) {
     const std::size_t b = bucket_of(entry.time);
     Bucket& bucket = buckets_[b];
     if (bucket.entries.empty()) mark_nonempty(b);
