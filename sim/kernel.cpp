@@ -1,5 +1,6 @@
 #include "sim/kernel.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -33,33 +34,130 @@ void too_many_pending_events() {
 }
 }  // namespace detail
 
+// Moves the origin to `base` (the start of bucket b, <= now()) and files the bucket's entries
+// relative to it: they all go to lower levels, in their order. Dead entries move along; they are
+// dropped at the front of their level-0 bucket (checking them here would touch the slot table
+// once per entry, a cache miss each with millions pending).
+void Kernel::refile(std::size_t b, std::uint64_t base) {
+  origin_ = base;
+  Bucket& source = buckets_[b];
+  for (const Entry& e : source.entries) {
+    const std::size_t to = bucket_of(e.time);
+    Bucket& target = buckets_[to];
+    if (target.entries.empty()) {
+      mark_nonempty(to);
+      target.sorted = source.sorted;  // every target was empty: all levels below b's are
+    }
+    target.entries.push_back(e);
+  }
+  clear_bucket(b);
+}
+
+// The first pending entry of bucket b (level > 0, base after now()), found without re-filing.
+// Returns nullptr when the bucket had none (it is then emptied) or when a guard of a timer
+// re-armed later had to be re-queued (it may now be elsewhere): the caller looks again.
+const Kernel::Entry* Kernel::scan(std::size_t b) {
+  const std::vector<Entry>& entries = buckets_[b].entries;
+  std::size_t best = kNone;
+  bool moved = false;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    if (best != kNone &&
+        (e.time > entries[best].time || (e.time == entries[best].time && e.seq > entries[best].seq))) {
+      continue;
+    }
+    if (e.tag == kEventTag) {
+      if (slots_[e.ref].link != kCancelled) best = i;
+      continue;
+    }
+    const Timer& t = timers_[e.ref];
+    if (!t.has_guard || t.guard_seq != e.seq || !t.armed) continue;  // dead
+    if (t.seq == e.seq) {
+      best = i;
+      continue;
+    }
+    // Re-armed later: re-queue the guard at the timer's key (a push, always allowed). It may
+    // land in this very bucket, after i (the loop then sees it) and invalidating `e`.
+    ++stale_guards_;
+    push_guard(e.ref);
+    moved = true;
+  }
+  if (moved) return nullptr;
+  if (best != kNone) return &entries[best];
+  // Only dead entries: drop them all.
+  Bucket& bucket = buckets_[b];
+  for (const Entry& e : bucket.entries) {
+    const State state = classify(e);
+    (void)state;  // Dead: a Moved guard would have returned above
+  }
+  queued_ -= bucket.entries.size();
+  clear_bucket(b);
+  return nullptr;
+}
+
+// Sorts a level-0 bucket's remaining entries by seq (they all have one time).
+void Kernel::sort_bucket(std::size_t b) {
+  Bucket& bucket = buckets_[b];
+  std::sort(bucket.entries.begin() + bucket.head, bucket.entries.end(),
+            [](const Entry& x, const Entry& y) { return x.seq < y.seq; });
+  bucket.sorted = true;
+}
+
+// Empties bucket b. A small vector stays in place; a larger one becomes a spare while the spares' capacity
+// stays within 2 * queued + kRetainSlack entries, and is freed otherwise.
+void Kernel::clear_bucket(std::size_t b) {
+  Bucket& bucket = buckets_[b];
+  bucket.entries.clear();
+  bucket.head = 0;
+  bucket.sorted = true;
+  nonempty_[b >> 6] &= ~(std::uint64_t{1} << (b & 63));
+  const std::size_t capacity = bucket.entries.capacity();
+  if (capacity <= kKeepInPlace) return;  // small: no need to move it around
+  if (spared_ + capacity > 2 * queued_ + kRetainSlack) {
+    std::vector<Entry>().swap(bucket.entries);
+  } else {
+    spared_ += capacity;
+    spare_.emplace_back().swap(bucket.entries);
+  }
+}
+
+// Drops every dead entry from every bucket, keeping the order of the others.
 void Kernel::compact() {
-  settle();
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < heap_.size(); ++i) {
-    const Event& event = heap_[i];
-    if (event.slot == kGuard) {
-      Timer& t = timers_[event.gen];
-      const bool valid = t.has_guard && t.guard_gen == event.arg;
-      if (valid && !t.armed) t.has_guard = false;  // an idle guard
-      if (valid && t.armed) heap_[kept++] = event;
-    } else if (slots_[event.slot].link == kCancelled) {
-      release_slot(event.slot);
-    } else {
-      heap_[kept++] = event;
+  std::size_t guards = 0;
+  for (std::size_t w = 0; w < kLevels * kFanout / 64; ++w) {
+    for (std::uint64_t bits = nonempty_[w]; bits != 0; bits &= bits - 1) {
+      const std::size_t b = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+      Bucket& bucket = buckets_[b];
+      std::size_t kept = 0;
+      for (std::size_t i = bucket.head; i < bucket.entries.size(); ++i) {
+        const Entry& e = bucket.entries[i];
+        bool keep;
+        if (e.tag == kEventTag) {
+          keep = slots_[e.ref].link != kCancelled;
+          if (!keep) release_slot(e.ref);
+        } else {
+          Timer& t = timers_[e.ref];
+          const bool valid = t.has_guard && t.guard_seq == e.seq;
+          if (valid && !t.armed) t.has_guard = false;  // an idle guard
+          keep = valid && t.armed;
+        }
+        if (keep) {
+          guards += e.tag == kGuardTag;
+          bucket.entries[kept++] = e;
+        }
+      }
+      queued_ -= bucket.entries.size() - bucket.head - kept;
+      if (kept == 0) {
+        clear_bucket(b);
+      } else {
+        bucket.entries.resize(kept);
+        bucket.head = 0;
+      }
     }
   }
-  heap_.resize(kept);
   tombstones_ = 0;
   stale_guards_ = 0;
-  guards_ = 0;
-  for (const Event& event : heap_) guards_ += event.slot == kGuard;
-  // Floyd's bottom-up heap construction: sift every internal node down, last parent first.
-  if (kept > 1) {
-    for (std::size_t i = (kept - 2) / 4 + 1; i-- > 0;) {
-      sift_down(i, Event(heap_[i]));
-    }
-  }
+  guards_ = guards;
   ++stats_.compactions;
 }
 

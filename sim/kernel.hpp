@@ -2,27 +2,55 @@
 //
 // Design
 //   - An Event is a 40-byte POD: (time, seq) plus three opaque words the layer above defines
-//     (kind, target, arg). Scheduling never allocates per event: events live by value in a 4-ary
-//     implicit min-heap over one std::vector, which only grows to the peak queue length.
+//     (kind, target, arg). The queue itself holds 24-byte entries, (time, seq) and a reference:
+//     the payload of a scheduled event waits in its handle slot, that of a timer in the timer.
+//     Scheduling never allocates per event: entries live in reusable vectors.
 //   - Total order. The key is (time, seq), seq being the kernel-wide insertion counter, so events
 //     at the same time fire in the order they were scheduled (ns-3 EventKey{m_ts, m_uid}). Keys
-//     are unique, hence the firing order never depends on the heap's layout. Scheduling before
+//     are unique, hence the firing order never depends on the queue's layout. Scheduling before
 //     now() is a programmer error and aborts, in every build type.
+//   - The queue is a radix-256 heap on time. Nothing is ever scheduled before now(), so entries
+//     are filed relative to an *origin* <= now(): an entry whose time first differs from the
+//     origin in byte L (counting from the least significant) goes to bucket (L, byte L of its
+//     time); an entry at the origin's time to bucket (0, byte 0). Every key of a bucket is below
+//     every key of a bucket to its right in the same level and of every higher level, so the
+//     minimum is in the leftmost non-empty bucket of the lowest non-empty level (bitmaps, a few
+//     instructions). A level-0 bucket holds one time only; its entries are in seq order (see
+//     below), so it is a FIFO queue. To take the minimum from a bucket (L > 0, j) its entries
+//     are re-filed relative to the bucket's base (the origin with byte L set to j and the lower
+//     bytes cleared), which moves them to levels below L. Each entry thus moves at most 7 times
+//     and in practice once or twice: schedule and fire are O(1) amortised, and buckets are
+//     scanned sequentially, so millions pending stay cache-friendly where a heap misses on every
+//     level.
+//   - Seq order inside buckets. Entries are appended in seq order (each schedule takes a fresh,
+//     larger seq) and re-filing is stable and only ever fills buckets that are empty (all levels
+//     below the one re-filed are), so buckets are sorted by seq. The one exception is a timer
+//     guard re-queued at its timer's key, whose seq may be older than entries already there: the
+//     bucket is then flagged unsorted, the flag passes on through re-filing, and a level-0 bucket
+//     is sorted by seq before its front is taken. Scans compare whole (time, seq) keys.
+//   - The origin moves only forward and only to a base <= now(): a later schedule() may still
+//     use any time >= now(). Peeking at a bucket whose base is after now() (next_time(), or
+//     run_until deciding that the next event is after its limit) therefore does not re-file; it
+//     scans the bucket for its first pending entry. Firing an event sets now() first, so the
+//     bucket is then re-filed: run_until scans a bucket at most once per event it fires from it
+//     (amortised O(1) per entry). Peeks that do not fire (next_time() called again and again,
+//     each time after cancelling the event it returned) scan the same bucket each time.
 //   - Lazy cancel, always-valid handles (ns-3 EventId). schedule() returns an EventHandle
-//     {slot, gen} into a slot table. cancel() only marks the slot (a tombstone); the event stays
-//     in the heap and is discarded when it reaches the top. A slot goes back to a free list, with
-//     its generation bumped, when its event fires or its tombstone is discarded, so a handle to a
-//     fired, cancelled or recycled event never matches again: cancel() on it is a no-op, and so is
-//     cancel() on a default-constructed handle. (The generation is 32 bits: a handle kept across
-//     2^32 reuses of the same slot could alias; nothing in the simulator keeps one that long.)
-//   - Compaction. When a cancel leaves tombstones in more than half of the heap, the heap is
-//     rebuilt without them (O(n), amortised O(1) per cancel), so millions of restarted timers
-//     cannot accumulate. Memory is bounded by the peak number of queued events.
-//   - Hot path. Child selection in sift-down is branch-free (heap comparisons are unpredictable).
-//     While a handler runs, the fired event's copy stays at the root; the handler's first
-//     schedule() takes its place with a single sift-down, so the common "fire one, schedule one"
-//     costs one heap pass instead of two. settle() removes the copy when nothing replaced it;
-//     every member that looks at the heap settles it first, so this is invisible from outside.
+//     {slot, gen} into a slot table. cancel() only marks the slot (a tombstone); the entry stays
+//     queued (re-filing moves it along without looking, which saves a slot-table access per
+//     entry) and is dropped when it reaches the front of a level-0 bucket, when a scan finds
+//     nothing else in its bucket, or by compaction. A slot
+//     goes back to a free list, with its generation bumped, when its event fires or its tombstone
+//     is dropped, so a handle to a fired, cancelled or recycled event never matches again:
+//     cancel() on it is a no-op, and so is cancel() on a default-constructed handle. (The
+//     generation is 32 bits: a handle kept across 2^32 reuses of the same slot could alias;
+//     nothing in the simulator keeps one that long.)
+//   - Compaction. When tombstones and stale timer guards make up more than half of the queued
+//     entries, every bucket is filtered in place (O(n), amortised O(1) per cancel, order kept),
+//     so millions of restarted timers cannot accumulate. An emptied bucket keeps a small vector
+//     (up to kKeepInPlace entries); larger ones are kept for reuse by other buckets only within a
+//     budget (twice the queued entries plus a constant), so memory is bounded by a small multiple
+//     of the peak number of queued events plus a constant.
 //   - Running. run_until(limit, max_events, handler) fires events in order while their time is
 //     <= limit, calling handler(kernel, event) (or handler.handle(kernel, event) for an
 //     EventHandler). Handlers may schedule and cancel. It ends with a typed outcome: Converged
@@ -42,9 +70,9 @@
 //     guard reaches the top and the timer was re-armed later, the guard is re-queued at the
 //     timer's key, silently (no handler call, not counted, not hashed); when the timer was disarmed,
 //     the guard is dropped silently. Arming earlier than the guard queues a new guard and marks the
-//     old one stale. Invariant: a timer's valid guard key <= its armed key, so the guard surfaces
-//     no later than the event would, and everything between the two keys fires in between either
-//     way.
+//     old one stale (a guard is the valid one when its seq is the timer's guard_seq). Invariant: a timer's
+//     valid guard key <= its armed key, so the guard surfaces no later than the event would, and everything
+//     between the two keys fires in between either way.
 //   - A Kernel is single-threaded; one simulation owns one kernel.
 #pragma once
 
@@ -105,7 +133,7 @@ struct KernelStats {
   std::uint64_t scheduled = 0;     // schedule() calls
   std::uint64_t cancelled = 0;     // cancel() calls that cancelled a pending event
   std::uint64_t peak_pending = 0;  // largest number of pending (uncancelled) events
-  std::uint64_t compactions = 0;   // heap rebuilds that dropped tombstones
+  std::uint64_t compactions = 0;   // queue compactions that dropped tombstones
 };
 
 // A running 64-bit hash of a sequence of 64-bit words. Fully specified so that values can be
@@ -166,14 +194,15 @@ class Kernel {
       detail::schedule_in_past(at, now_);
     }
     const std::uint32_t slot = acquire_slot();
-    const std::uint32_t gen = slots_[slot].gen;
-    // The first event scheduled by a handler replaces the fired event at the root: one
-    // sift-down instead of a removal plus an insertion.
-    insert(Event{at, seq_++, arg, kind, target, slot, gen});
+    Slot& s = slots_[slot];
+    s.kind = kind;
+    s.target = target;
+    s.arg = arg;
+    push(Entry{biased(at), seq_++, slot, kEventTag});
     ++stats_.scheduled;
     const std::uint64_t live = pending_count();
     if (live > stats_.peak_pending) stats_.peak_pending = live;
-    return {slot, gen};
+    return {slot, s.gen};
   }
 
   // Schedules an event `delay` (>= 0) after now().
@@ -199,20 +228,20 @@ class Kernel {
   }
 
   // Number of pending (scheduled, not cancelled, not fired) events; an armed timer counts as one.
-  std::size_t pending_count() const { return heap_size() - tombstones_ - guards_ + armed_timers_; }
+  std::size_t pending_count() const { return queued_ - tombstones_ - guards_ + armed_timers_; }
   bool empty() const { return pending_count() == 0; }
-  // Entries in the heap, cancelled ones and timer guards included. Without timers: at most the
+  // Entries in the queue, cancelled ones and timer guards included. Without timers: at most the
   // peak, and right after a cancel at most 2 * pending_count() (compaction). Each timer adds at
   // most one valid guard; stale guards count with the tombstones towards compaction.
-  std::size_t heap_size() const { return heap_.size() - root_is_fired_; }
-  // Entries in the handle slot table (bounded by the peak heap size).
+  std::size_t heap_size() const { return queued_; }
+  // Entries in the handle slot table (bounded by the peak queue size).
   std::size_t slot_count() const { return slots_.size(); }
 
   // Time of the next pending event, if any.
   std::optional<Time> next_time() {
-    settle();
-    if (!discard_cancelled_top()) return std::nullopt;
-    return heap_.front().time;
+    const Entry* top = peek();
+    if (top == nullptr) return std::nullopt;
+    return unbiased(top->time);
   }
 
   // Moves the clock forward to `t` when no event is pending before it (a quiet network waiting
@@ -222,11 +251,8 @@ class Kernel {
     if (t > now_) now_ = t;
   }
 
-  // Pre-sizes the queue for `events` pending events.
-  void reserve(std::size_t events) {
-    heap_.reserve(events);
-    slots_.reserve(events);
-  }
+  // Pre-sizes the handle table for `events` pending events (the buckets grow as they are used).
+  void reserve(std::size_t events) { slots_.reserve(events); }
 
   // ---- re-armable timers (see the header) ----
   using TimerId = std::uint32_t;
@@ -287,20 +313,21 @@ class Kernel {
   // Fires events in (time, seq) order while their time is <= limit, at most max_events of them.
   template <KernelHandler Handler>
   RunOutcome run_until(Time limit, std::uint64_t max_events, Handler&& handler) {
-    settle();  // in case of a run nested in a handler
     std::uint64_t fired = 0;
     for (;;) {
       if (stop_requested_) [[unlikely]] {
         stop_requested_ = false;
         return {stop_reason_, now_, fired};
       }
-      if (!discard_cancelled_top()) return {Outcome::Converged, now_, fired};
-      if (heap_.front().time > limit) {
+      const Entry* top = peek();
+      if (top == nullptr) return {Outcome::Converged, now_, fired};
+      const Time at = unbiased(top->time);
+      if (at > limit) {
         if (limit > now_) now_ = limit;
         return {Outcome::TimeLimit, now_, fired};
       }
       if (fired == max_events) return {Outcome::EventLimit, now_, fired};
-      fire_top(handler);
+      fire_next(top, handler);
       ++fired;
     }
   }
@@ -308,9 +335,9 @@ class Kernel {
   // Fires the next pending event, ignoring stop requests; returns false if there is none.
   template <KernelHandler Handler>
   bool step(Handler&& handler) {
-    settle();
-    if (!discard_cancelled_top()) return false;
-    fire_top(handler);
+    const Entry* top = peek();
+    if (top == nullptr) return false;
+    fire_next(top, handler);
     return true;
   }
 
@@ -325,63 +352,112 @@ class Kernel {
   static constexpr std::uint32_t kPending = std::numeric_limits<std::uint32_t>::max();
   static constexpr std::uint32_t kCancelled = kPending - 1;
   static constexpr std::uint32_t kEndOfFreeList = kPending - 2;
-  // Heaps larger than this (320 KiB of events) no longer fit in a core's L2 cache.
-  static constexpr std::size_t kPrefetchAbove = std::size_t{1} << 13;
 
+  // A scheduled event's handle slot, which also keeps the event's payload while it is queued.
   struct Slot {
     std::uint32_t gen;
     std::uint32_t link;
+    std::uint32_t kind;
+    std::uint32_t target;
+    std::uint64_t arg;
   };
 
-  // Event::slot of a timer guard; its Event::gen is the timer and its Event::arg the guard's
-  // generation (the real arg lives in the Timer).
-  static constexpr std::uint32_t kGuard = EventHandle::kNoSlot;
+  // A queue entry: the key (time with its sign bit flipped, so that unsigned order is time
+  // order; seq) and what it stands for, a scheduled event (ref = its slot) or a timer guard
+  // (ref = the timer).
+  static constexpr std::uint32_t kEventTag = 0;
+  static constexpr std::uint32_t kGuardTag = 1;
+  struct Entry {
+    std::uint64_t time;
+    std::uint64_t seq;
+    std::uint32_t ref;
+    std::uint32_t tag;
+  };
+  static_assert(sizeof(Entry) == 24);
+  static_assert(std::is_trivially_copyable_v<Entry>);
 
   struct Timer {
     Time at = 0;  // the armed key (at, seq)
     std::uint64_t seq = 0;
     std::uint64_t arg = 0;
-    Time guard_at = 0;  // the valid guard's time, when has_guard (its seq is older than seq)
+    Time guard_at = 0;            // the valid guard's key, when has_guard (its seq is older than
+    std::uint64_t guard_seq = 0;  // seq); a guard entry with another seq is stale
     std::uint32_t kind = 0, target = 0;
-    std::uint32_t guard_gen = 0;  // identifies the valid guard; older guards are stale
     bool armed = false;
     bool has_guard = false;
   };
-  static_assert(sizeof(Timer) <= 48);  // two per BGP session end
+  static_assert(sizeof(Timer) <= 56);  // two per BGP session end
 
-  void push_guard(TimerId id) {
-    Timer& t = timers_[id];
-    ++t.guard_gen;
-    t.has_guard = true;
-    t.guard_at = t.at;
-    ++guards_;
-    insert(Event{t.at, t.seq, t.guard_gen, t.kind, t.target, kGuard, id});
+  // 8 levels of 256 buckets, one level per byte of the 64-bit (biased) time.
+  static constexpr int kLevels = 8;
+  static constexpr int kFanout = 256;
+  // Entries kept at the head of a level-0 bucket after being taken; the prefix is cut off
+  // once it is this long and longer than the rest (a chain of events at one time).
+  static constexpr std::uint32_t kMaxTakenPrefix = 64;
+
+  // Buckets are sorted by seq except after a guard was re-queued (its seq is the timer's, older
+  // than the newest entries): the flag passes on through re-filing, and a level-0 bucket is
+  // sorted before its front is taken.
+  struct Bucket {
+    std::vector<Entry> entries;
+    std::uint32_t head = 0;  // entries before head were taken (level 0 only)
+    bool sorted = true;
+  };
+  // Capacity (in entries) that spare vectors may keep beyond twice the number of queued entries.
+  // Buckets keep vectors of up to this many entries when emptied (at most 2048 * 8 entries,
+  // 384 KiB, in all); larger ones go to the spares.
+  static constexpr std::size_t kKeepInPlace = 8;
+  static constexpr std::size_t kRetainSlack = std::size_t{1} << 12;
+
+  static std::uint64_t biased(Time t) { return static_cast<std::uint64_t>(t) ^ (std::uint64_t{1} << 63); }
+  static Time unbiased(std::uint64_t t) { return static_cast<Time>(t ^ (std::uint64_t{1} << 63)); }
+
+  // The bucket (level * kFanout + byte) of a time relative to the origin.
+  std::size_t bucket_of(std::uint64_t time) const {
+    const std::uint64_t diff = time ^ origin_;
+    const int level = diff == 0 ? 0 : (63 - std::countl_zero(diff)) >> 3;
+    return static_cast<std::size_t>(level) * kFanout + ((time >> (8 * level)) & 0xff);
   }
 
-  // Inserts an event, taking the place of a fired root when there is one.
-  void insert(const Event& event) {
-    if (root_is_fired_) {
-      root_is_fired_ = false;
-      sift_down(0, event);
-    } else {
-      heap_.emplace_back();
-      sift_up(heap_.size() - 1, event);
+  [[gnu::always_inline]] void push(const Entry& entry) {
+    const std::size_t b = bucket_of(entry.time);
+    Bucket& bucket = buckets_[b];
+    if (bucket.entries.empty()) mark_nonempty(b);
+    bucket.entries.push_back(entry);
+    ++queued_;
+  }
+
+  // Called before the first entry goes into an empty bucket: it gets a spare vector if it has
+  // none (vectors move between buckets, so a few dozen serve thousands of buckets over time).
+  void mark_nonempty(std::size_t b) {
+    nonempty_[b >> 6] |= std::uint64_t{1} << (b & 63);
+    std::vector<Entry>& entries = buckets_[b].entries;
+    if (entries.capacity() == 0 && !spare_.empty()) {
+      spared_ -= spare_.back().capacity();
+      entries.swap(spare_.back());
+      spare_.pop_back();
     }
   }
 
-  // The total order: (time, seq), compared as one unsigned 128-bit number (time's sign bit
-  // flipped), which compiles to a branch-free cmp/sbb.
-  __extension__ using Key = unsigned __int128;
-  static Key key(Time time, std::uint64_t seq) {
-    return static_cast<Key>(static_cast<std::uint64_t>(time) ^ (std::uint64_t{1} << 63)) << 64 | seq;
+  // The leftmost non-empty bucket of the lowest non-empty level, or kNone.
+  static constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  std::size_t first_bucket() const {
+    for (std::size_t w = 0; w < kLevels * kFanout / 64; ++w) {
+      if (nonempty_[w] != 0) return w * 64 + static_cast<std::size_t>(std::countr_zero(nonempty_[w]));
+    }
+    return kNone;
   }
-  static bool before(const Event& a, const Event& b) { return key(a.time, a.seq) < key(b.time, b.seq); }
 
-  // `condition ? if_true : if_false` as mask arithmetic. Heap comparisons are unpredictable by
-  // nature, and the compiler otherwise tends to turn such selections into branches.
-  static std::uint64_t select(bool condition, std::uint64_t if_true, std::uint64_t if_false) {
-    const std::uint64_t mask = std::uint64_t{0} - static_cast<std::uint64_t>(condition);
-    return if_false ^ ((if_false ^ if_true) & mask);
+  void push_guard(TimerId id) {
+    Timer& t = timers_[id];
+    t.has_guard = true;
+    t.guard_at = t.at;
+    t.guard_seq = t.seq;
+    ++guards_;
+    const std::size_t b = bucket_of(biased(t.at));
+    const std::vector<Entry>& entries = buckets_[b].entries;
+    if (!entries.empty() && entries.back().seq > t.seq) buckets_[b].sorted = false;  // a re-queue
+    push(Entry{biased(t.at), t.seq, id, kGuardTag});
   }
 
   std::uint32_t acquire_slot() {
@@ -394,7 +470,7 @@ class Kernel {
     if (slots_.size() >= kEndOfFreeList) [[unlikely]] {
       detail::too_many_pending_events();
     }
-    slots_.push_back({1, kPending});
+    slots_.push_back({1, kPending, 0, 0, 0});
     return static_cast<std::uint32_t>(slots_.size() - 1);
   }
 
@@ -405,125 +481,127 @@ class Kernel {
     free_head_ = slot;
   }
 
-  // Moves `event` up from the hole at index i to its place.
-  void sift_up(std::size_t i, const Event& event) {
-    Event* h = heap_.data();
-    while (i > 0) {
-      const std::size_t parent = (i - 1) / 4;
-      if (!before(event, h[parent])) break;
-      h[i] = h[parent];
-      i = parent;
+  // What a queued entry is now.
+  enum class State : std::uint8_t { Fires, Dead, Moved };
+  // Classifies an entry. Dead entries (a cancelled event, a stale guard, the guard of a timer
+  // disarmed since) are unaccounted for here and must be dropped by the caller; a guard whose
+  // timer was re-armed later is re-queued at the timer's key (Moved), the old entry then being a
+  // stale guard, still queued.
+  State classify(const Entry& e) {
+    if (e.tag == kEventTag) {
+      if (slots_[e.ref].link != kCancelled) return State::Fires;
+      release_slot(e.ref);
+      --tombstones_;
+      return State::Dead;
     }
-    h[i] = event;
+    Timer& t = timers_[e.ref];
+    if (!t.has_guard || t.guard_seq != e.seq) {  // superseded by an earlier guard
+      --stale_guards_;
+      --guards_;
+      return State::Dead;
+    }
+    if (!t.armed) {  // disarmed since
+      t.has_guard = false;
+      --guards_;
+      return State::Dead;
+    }
+    if (t.seq == e.seq) return State::Fires;  // the timer's own key
+    // Re-armed later: the guard moves to the armed key (a valid guard key <= the armed key).
+    ++stale_guards_;
+    push_guard(e.ref);
+    return State::Moved;
   }
 
-  // Moves `event` down from the hole at index i to its place. The smallest child is selected
-  // with mask arithmetic, so a level costs one round of loads and no branch mispredictions.
-  void sift_down(std::size_t i, const Event& event) {
-    Event* h = heap_.data();
-    const std::size_t n = heap_.size();
-    const Key event_key = key(event.time, event.seq);
+  // The entry of the next pending event, or nullptr. Drops dead entries on the way and re-files
+  // buckets whose base is <= now(); does not move the origin past now() (see the header).
+  const Entry* peek() {
     for (;;) {
-      const std::size_t c = 4 * i + 1;
-      std::size_t m;
-      Key m_key;
-      if (c + 3 < n) {
-        if (n > kPrefetchAbove && 4 * c + 16 < n) {
-          // Large heaps miss the cache on every level: fetch all four grandchild groups while
-          // this level is being compared.
-          for (std::size_t g = 4 * c + 1; g < 4 * c + 17; g += 4) {
-            __builtin_prefetch(&h[g]);
-            __builtin_prefetch(&h[g + 3]);
-          }
+      const std::size_t b = first_bucket();
+      if (b == kNone) return nullptr;
+      Bucket& bucket = buckets_[b];
+      if (b < kFanout) {
+        if (!bucket.sorted) sort_bucket(b);
+        const Entry& front = bucket.entries[bucket.head];
+        const State state = classify(front);
+        if (state == State::Fires) {
+          top_bucket_ = b;
+          return &front;
         }
-        const Key k0 = key(h[c].time, h[c].seq);
-        const Key k1 = key(h[c + 1].time, h[c + 1].seq);
-        const Key k2 = key(h[c + 2].time, h[c + 2].seq);
-        const Key k3 = key(h[c + 3].time, h[c + 3].seq);
-        const bool lt01 = k1 < k0;
-        const bool lt23 = k3 < k2;
-        const Key ka = lt01 ? k1 : k0;
-        const Key kb = lt23 ? k3 : k2;
-        const bool lt = kb < ka;
-        m = select(lt, c + 2 + lt23, c + lt01);
-        m_key = lt ? kb : ka;
-      } else if (c < n) {
-        m = c;
-        m_key = key(h[c].time, h[c].seq);
-        for (std::size_t k = c + 1; k < n; ++k) {
-          const Key k_key = key(h[k].time, h[k].seq);
-          if (k_key < m_key) {
-            m = k;
-            m_key = k_key;
-          }
-        }
-      } else {
-        break;
-      }
-      if (!(m_key < event_key)) break;
-      h[i] = h[m];
-      i = m;
-    }
-    h[i] = event;
-  }
-
-  // Removes the root: the last event fills the hole and sinks to its place.
-  void remove_top() {
-    const Event last = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(0, last);
-  }
-
-  // Drops cancelled events and idle timer guards from the top, and re-queues guards of timers
-  // re-armed later; returns whether a pending event remains (then at the top, ready to fire).
-  bool discard_cancelled_top() {
-    while (!heap_.empty()) {
-      const Event& top = heap_.front();
-      const std::uint32_t slot = top.slot;
-      if (slot == kGuard) {
-        Timer& t = timers_[top.gen];
-        if (!t.has_guard || t.guard_gen != top.arg) {  // superseded by an earlier guard
+        if (state == State::Moved) {  // re-queued: the old entry is a stale guard, dropped here
           --stale_guards_;
-        } else if (t.armed) {
-          if (t.at == top.time && t.seq == top.seq) return true;  // the timer's own key: it fires
-          // Re-armed later: the guard moves to the armed key (a valid guard key <= the armed key).
-          ++t.guard_gen;
-          t.guard_at = t.at;
-          sift_down(0, Event{t.at, t.seq, t.guard_gen, t.kind, t.target, kGuard, top.gen});
-          continue;
-        } else {
-          t.has_guard = false;  // disarmed since
+          --guards_;
         }
-        --guards_;
-        remove_top();
+        take_front(b);
         continue;
       }
-      if (slots_[slot].link != kCancelled) return true;
-      remove_top();
-      release_slot(slot);
-      --tombstones_;
+      const std::uint64_t base = base_of(b);
+      if (base <= biased(now_)) {
+        refile(b, base);
+        continue;
+      }
+      if (const Entry* first = scan(b)) {
+        top_bucket_ = b;
+        return first;
+      }
     }
-    return false;
   }
 
-  // Fires the event at the root. The root stays in place, marked fired, while the handler runs
-  // (schedule() may reuse the position); settle() removes it if the handler did not.
+  // The time at which bucket b (level > 0) starts: the origin with byte `level` replaced by the
+  // bucket's byte and the lower bytes cleared.
+  std::uint64_t base_of(std::size_t b) const {
+    const int level = static_cast<int>(b / kFanout);
+    const std::uint64_t byte = b % kFanout;
+    const std::uint64_t above =
+        level == kLevels - 1 ? 0 : origin_ & ~((std::uint64_t{1} << (8 * level + 8)) - 1);
+    return above | byte << (8 * level);
+  }
+
+  // Removes the front entry of level-0 bucket b.
+  void take_front(std::size_t b) {
+    Bucket& bucket = buckets_[b];
+    ++bucket.head;
+    --queued_;
+    if (bucket.head == bucket.entries.size()) {
+      clear_bucket(b);
+    } else if (bucket.head >= kMaxTakenPrefix && bucket.head * 2 > bucket.entries.size()) {
+      bucket.entries.erase(bucket.entries.begin(), bucket.entries.begin() + bucket.head);
+      bucket.head = 0;
+    }
+  }
+
+  // Fires the entry that peek() just returned: sets now(), brings the entry to the front of its
+  // level-0 bucket if a scan found it (re-filing is allowed now that its base is <= now()),
+  // takes it and calls the handler.
   template <class Handler>
-  void fire_top(Handler& handler) {
-    Event event = heap_.front();
-    root_is_fired_ = true;
-    if (event.slot == kGuard) {
+  void fire_next(const Entry* top, Handler& handler) {
+    now_ = unbiased(top->time);
+    if (top_bucket_ >= kFanout) top = peek();
+    const std::size_t b = top_bucket_;
+    Event event{};
+    event.time = now_;
+    event.seq = top->seq;
+    if (top->tag == kGuardTag) {
       // A timer at its own key: the event is the one arm() stood for.
-      Timer& t = timers_[event.gen];
+      Timer& t = timers_[top->ref];
       t.armed = false;
       t.has_guard = false;
       --armed_timers_;
       --guards_;
       event.arg = t.arg;
+      event.kind = t.kind;
+      event.target = t.target;
+      event.slot = EventHandle::kNoSlot;
+      event.gen = top->ref;
     } else {
-      release_slot(event.slot);  // the handle stops being pending before the handler runs
+      const Slot& s = slots_[top->ref];
+      event.arg = s.arg;
+      event.kind = s.kind;
+      event.target = s.target;
+      event.slot = top->ref;
+      event.gen = s.gen;
+      release_slot(top->ref);  // the handle stops being pending before the handler runs
     }
-    now_ = event.time;
+    take_front(b);
     ++stats_.processed;
     fingerprint_.add_event(event);
     if constexpr (std::derived_from<std::remove_cvref_t<Handler>, EventHandler>) {
@@ -531,30 +609,30 @@ class Kernel {
     } else {
       handler(*this, event);
     }
-    settle();
   }
 
-  // Removes a fired event left at the root, restoring the heap invariant.
-  void settle() {
-    if (root_is_fired_) {
-      root_is_fired_ = false;
-      remove_top();
-    }
-  }
-
+  void refile(std::size_t b, std::uint64_t base);
+  void sort_bucket(std::size_t b);
+  const Entry* scan(std::size_t b);
+  void clear_bucket(std::size_t b);
   void compact();
 
-  std::vector<Event> heap_;
+  std::vector<Bucket> buckets_ = std::vector<Bucket>(kLevels * kFanout);
+  std::uint64_t nonempty_[kLevels * kFanout / 64] = {};
+  std::uint64_t origin_ = biased(0);       // <= every queued time and <= now()
+  std::size_t top_bucket_ = kNone;         // where peek() found the entry it returned last
+  std::size_t queued_ = 0;                 // entries in the buckets, dead ones included
+  std::vector<std::vector<Entry>> spare_;  // emptied buckets' vectors, kept for reuse
+  std::size_t spared_ = 0;                 // their total capacity, in entries
   std::vector<Slot> slots_;
   std::vector<Timer> timers_;
-  std::size_t guards_ = 0;        // guard entries in heap_ (valid or stale)
+  std::size_t guards_ = 0;        // guard entries queued (valid or stale)
   std::size_t stale_guards_ = 0;  // guard entries superseded by an earlier guard of their timer
   std::size_t armed_timers_ = 0;
   std::uint32_t free_head_ = kEndOfFreeList;
   std::size_t tombstones_ = 0;
   Time now_ = 0;
   std::uint64_t seq_ = 0;
-  bool root_is_fired_ = false;  // heap_[0] is an already-fired event awaiting removal
   bool stop_requested_ = false;
   Outcome stop_reason_ = Outcome::Stopped;
   KernelStats stats_;

@@ -819,5 +819,214 @@ TEST(KernelTimers, ADisarmedTimerNeverFiresAndArmingEarlierMovesItForward) {
   EXPECT_EQ(r.fired[0], std::make_tuple(Time{50}, 2u, 1u, std::uint64_t{9}));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Differential test against a trivially correct reference: a std::set of (time, seq) keys
+
+namespace reference {
+
+// Mirrors every call on a kernel in a std::set keyed by (time, seq), with seq assigned as the
+// kernel assigns it (one per schedule and per arm). Times mix equal values (ties), small and
+// large delays (every level of the queue) and the odd far-future event; timers are re-armed
+// earlier and later, disarmed, and events cancelled, from outside and from handlers, with peeks
+// (next_time) in between, so that peeks into the future and the re-filing that follows a fire
+// alternate in every possible way.
+struct Model {
+  struct Payload {
+    Time at;
+    std::uint32_t kind, target;
+    std::uint64_t arg;
+  };
+  static constexpr std::uint32_t kTimers = 24;
+
+  explicit Model(std::uint64_t seed) : rng(seed) {
+    for (std::uint32_t t = 0; t < kTimers; ++t) timer_ids.push_back(k.new_timer(100 + t, t));
+    timer_keys.resize(kTimers);
+  }
+
+  Kernel k;
+  Rng rng;
+  std::set<std::pair<Time, std::uint64_t>> queue;              // pending keys
+  std::map<std::uint64_t, Payload> payload;                    // by seq
+  std::vector<std::pair<EventHandle, std::uint64_t>> handles;  // handle, seq (maybe no longer pending)
+  std::vector<Kernel::TimerId> timer_ids;
+  std::vector<std::optional<std::pair<Time, std::uint64_t>>> timer_keys;  // armed key
+  std::uint64_t seq = 0, scheduled = 0, cancelled = 0, processed = 0, peak = 0;
+  std::string failure;
+
+  void fail(const std::string& what) {
+    if (failure.empty()) failure = what;
+  }
+  void note_peak() { peak = std::max<std::uint64_t>(peak, queue.size()); }
+
+  Time delay() {
+    switch (rng.uniform(8)) {
+      case 0:
+        return 0;
+      case 1:
+      case 2:
+        return static_cast<Time>(rng.uniform(4));
+      case 3:
+        return static_cast<Time>(rng.uniform(300));
+      case 4:
+        return static_cast<Time>(rng.uniform(70'000));
+      case 5:
+        return static_cast<Time>(rng.uniform(std::uint64_t{1} << 26));
+      case 6:
+        return rng.uniform(64) == 0 ? static_cast<Time>(rng.uniform(std::uint64_t{1} << 50)) : 1;
+      default:
+        return static_cast<Time>(256 * rng.uniform(4));  // on bucket boundaries
+    }
+  }
+
+  void schedule() {
+    const Time at = k.now() + delay();
+    const auto kind = static_cast<std::uint32_t>(rng.uniform(4));
+    const auto target = static_cast<std::uint32_t>(rng.uniform(1000));
+    const std::uint64_t arg = rng.next();
+    handles.emplace_back(k.schedule(at, kind, target, arg), seq);
+    queue.emplace(at, seq);
+    payload[seq] = {at, kind, target, arg};
+    ++seq;
+    ++scheduled;
+    note_peak();
+  }
+
+  void cancel() {
+    if (handles.empty()) return;
+    // Mostly recent handles, which are more likely to be pending.
+    const std::size_t window =
+        rng.uniform(2) == 0 ? std::min<std::size_t>(handles.size(), 64) : handles.size();
+    const auto [h, s] = handles[handles.size() - 1 - rng.uniform(window)];
+    const bool live = queue.erase({payload[s].at, s}) == 1;
+    if (k.cancel(h) != live) fail("cancel result");
+    cancelled += live;
+  }
+
+  void arm() {
+    const auto t = static_cast<std::uint32_t>(rng.uniform(kTimers));
+    const Time at = k.now() + delay();
+    const std::uint64_t arg = rng.next();
+    if (timer_keys[t]) {
+      queue.erase(*timer_keys[t]);
+      ++cancelled;
+    }
+    k.arm(timer_ids[t], at, arg);
+    timer_keys[t] = std::make_pair(at, seq);
+    queue.emplace(at, seq);
+    payload[seq] = {at, 100 + t, t, arg};
+    ++seq;
+    ++scheduled;
+    note_peak();
+  }
+
+  void disarm() {
+    const auto t = static_cast<std::uint32_t>(rng.uniform(kTimers));
+    const bool was = timer_keys[t].has_value();
+    if (was) {
+      queue.erase(*timer_keys[t]);
+      timer_keys[t].reset();
+      ++cancelled;
+    }
+    if (k.disarm(timer_ids[t]) != was) fail("disarm result");
+  }
+
+  std::optional<Time> model_next() const {
+    if (queue.empty()) return std::nullopt;
+    return queue.begin()->first;
+  }
+
+  void peek() {
+    if (k.next_time() != model_next()) fail("next_time");
+  }
+
+  void act(int scale) {
+    const std::uint64_t x = rng.uniform(16);
+    if (x < 6) {
+      for (int i = 0, n = static_cast<int>(rng.uniform(scale)); i < n; ++i) schedule();
+    } else if (x < 9) {
+      for (int i = 0, n = static_cast<int>(rng.uniform(scale)); i < n; ++i) cancel();
+    } else if (x < 12) {
+      arm();
+    } else if (x < 13) {
+      disarm();
+    } else {
+      peek();
+    }
+  }
+
+  void operator()(Kernel& kk, const Event& e) {
+    if (queue.empty()) return fail("fired with an empty model");
+    const auto [at, s] = *queue.begin();
+    const Payload& p = payload[s];
+    if (e.time != at || e.seq != s || e.kind != p.kind || e.target != p.target || e.arg != p.arg) {
+      return fail("fired event differs from the model's first");
+    }
+    queue.erase(queue.begin());
+    if (e.kind >= 100) timer_keys[e.target].reset();
+    ++processed;
+    if (kk.now() != at) fail("now in handler");
+    for (int i = 0, n = static_cast<int>(rng.uniform(4)); i < n; ++i) act(3);
+  }
+
+  void check_counters() {
+    if (k.pending_count() != queue.size()) fail("pending_count");
+    const KernelStats& st = k.stats();
+    if (st.scheduled != scheduled || st.cancelled != cancelled || st.processed != processed ||
+        st.peak_pending != peak) {
+      fail("stats");
+    }
+    if (k.heap_size() > 2 * k.pending_count() + kTimers + 1) fail("queue not compacted");
+  }
+};
+
+}  // namespace reference
+
+TEST(KernelDifferential, MatchesASetOfTimeAndSeqUnderCancelsTiesTimersAndPeeks) {
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    reference::Model m(seed);
+    for (int round = 0; round < 400 && m.failure.empty(); ++round) {
+      for (int i = 0; i < 4; ++i) m.act(round < 50 ? 40 : 8);
+      const std::uint64_t pick = m.rng.uniform(4);
+      if (pick == 0) {
+        const std::uint64_t before = m.processed;
+        if (m.k.step(m) != (before != m.processed)) m.fail("step result");
+      } else {
+        const Time limit = pick == 1 ? kTimeMax : m.k.now() + m.delay();
+        const std::uint64_t max_events = m.rng.uniform(200);
+        const std::uint64_t before = m.processed;
+        const RunOutcome out = m.k.run_until(limit, max_events, m);
+        if (out.events != m.processed - before) m.fail("run events");
+        const std::optional<Time> next = m.model_next();
+        const Outcome expected = !next           ? Outcome::Converged
+                                 : *next > limit ? Outcome::TimeLimit
+                                                 : Outcome::EventLimit;
+        if (out.outcome != expected) m.fail("run outcome");
+      }
+      m.check_counters();
+      ASSERT_EQ(m.failure, "") << "seed " << seed << ", round " << round;
+    }
+    m.k.run_until(kTimeMax, UINT64_MAX, m);
+    m.check_counters();
+    ASSERT_EQ(m.failure, "") << "seed " << seed;
+    EXPECT_TRUE(m.k.empty());
+    EXPECT_GT(m.processed, 1'000u);
+  }
+}
+
+// Many pending events spread over every level, then drained with cancels and re-arms in the
+// handlers: the order must match the reference all the way.
+TEST(KernelDifferential, MatchesTheReferenceWithTensOfThousandsPending) {
+  reference::Model m(99);
+  for (int i = 0; i < 30'000; ++i) m.schedule();
+  for (int i = 0; i < 5'000; ++i) m.cancel();
+  for (int i = 0; i < 200; ++i) m.arm();
+  m.peek();
+  const RunOutcome out = m.k.run_until(kTimeMax, UINT64_MAX, m);
+  EXPECT_EQ(out.outcome, Outcome::Converged);
+  m.check_counters();
+  EXPECT_EQ(m.failure, "");
+  EXPECT_GT(m.processed, 25'000u);
+}
+
 }  // namespace
 }  // namespace peerlab::sim
