@@ -6,6 +6,9 @@
 #   bash scripts/fuzz.sh TARGET             the same for one target (fuzz_resources, fuzz_ctl_args, …)
 #   bash scripts/fuzz.sh TARGET 3600        one target for an hour of wall-clock time
 #   bash scripts/fuzz.sh TARGET runs=100000 one target for that many runs
+#   bash scripts/fuzz.sh TARGET cpu=3600    one target until it has used an hour of CPU time, in
+#                                           chunks of at most 15 minutes (for a shared machine,
+#                                           where wall-clock time says little)
 #   bash scripts/fuzz.sh all 3600           every target, an hour each, one after the other
 # New interesting inputs go to build-fuzz/corpus/<target>/ (the committed corpus is only read);
 # crashes, hangs and out-of-memory inputs to build-fuzz/artifacts/<target>/. Exit 0 when nothing
@@ -13,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(clang libclang-rt-14-dev cmake ninja-build pkg-config
+packages=(clang libclang-rt-14-dev cmake ninja-build pkg-config time
           libyaml-cpp-dev nlohmann-json3-dev libboost-graph-dev libfmt-dev libcli11-dev libgraphviz-dev)
 missing=()
 for p in "${packages[@]}"; do
@@ -58,8 +61,30 @@ for t in "${targets[@]}"; do
   case "$budget" in
     "") flags+=(-runs="$ci_runs" -seed=1) ;;
     runs=*) flags+=(-runs="${budget#runs=}") ;;
+    cpu=*) ;;
     *) flags+=(-max_total_time="$budget") ;;
   esac
+  if [ "${budget#cpu=}" != "$budget" ]; then
+    # Chunks of at most 900 s of wall time, each from a new seed, until the CPU time (user +
+    # system, measured by /usr/bin/time) reaches the budget; new inputs carry over in $work.
+    want=${budget#cpu=}
+    used=0
+    chunk=0
+    while [ "$used" -lt "$want" ]; do
+      chunk=$((chunk + 1))
+      echo "fuzz: $t chunk $chunk, ${used}s of ${want}s CPU used" >&2
+      # shellcheck disable=SC2086
+      if ! /usr/bin/time -f "%U %S" -o "$build_dir/$t.cpu" "$build_dir/fuzz/$t" "${flags[@]}" \
+          -max_total_time=900 -seed="$chunk" ${PEERLAB_FUZZ_FLAGS:-} "$work" "$seeds"; then
+        echo "fuzz: $t found a problem; the input is in $artifacts" >&2
+        status=1
+        break
+      fi
+      used=$((used + $(tail -1 "$build_dir/$t.cpu" | awk '{printf "%d", $1 + $2 + 1}')))
+    done
+    echo "fuzz: $t used ${used}s of CPU in $chunk chunks" >&2
+    continue
+  fi
   echo "fuzz: $t ${flags[*]} $work $seeds" >&2
   # shellcheck disable=SC2086
   if ! "$build_dir/fuzz/$t" "${flags[@]}" ${PEERLAB_FUZZ_FLAGS:-} "$work" "$seeds"; then

@@ -177,6 +177,8 @@ struct Network::Impl {
     std::size_t session_ends = 0;
     for (const auto& c : cfgs) session_ends += c.neighbors.size();
     slots.reserve(session_ends);
+    // The hold and keepalive timers of every session end, and the convergence check.
+    if (!opts.detailed_timers) kernel.reserve_timers(2 * session_ends + 1);
     for (auto& c : cfgs) add_speaker(std::move(c));
     map_hosts();
     recompute_settle_window();
