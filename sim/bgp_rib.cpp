@@ -357,7 +357,10 @@ std::optional<OutChange> AdjRibOut::advertise(PeerIndex peer, PrefixId prefix, A
   } else {
     old = map_.set(prefix, peer, attrs);
     if (old == attrs) return std::nullopt;
-    if (old == kNoAttrs && map_.entries(prefix).size() > kDenseAbove) make_dense(prefix);
+    if (old == kNoAttrs) {
+      const std::size_t n = map_.entries(prefix).size();
+      if (n > kDenseAbove && n * kDenseShare >= counts_.size()) make_dense(prefix);
+    }
   }
   if (old == kNoAttrs) bump(counts_, peer, +1);
   if (attrs == kNoAttrs) bump(counts_, peer, -1);

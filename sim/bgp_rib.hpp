@@ -249,10 +249,12 @@ class AdjRibOut {
   std::size_t size() const { return map_.size() + dense_size_; }
   std::size_t memory_bytes() const;
 
-  // A prefix advertised to more peers than this moves to a dense row indexed by PeerIndex: 4 bytes
-  // per peer of the speaker instead of ~50 per advertisement (entry, hash index, slack). A route
-  // reflector sends every prefix to every client, a mesh node its own prefix to every peer.
-  static constexpr std::size_t kDenseAbove = 64;
+  // A prefix advertised to more than kDenseAbove peers, and to at least one in kDenseShare of the
+  // peers the speaker advertises to, moves to a dense row indexed by PeerIndex: 4 bytes per peer
+  // instead of ~50 per advertisement (entry, hash index, slack). A route reflector or a ToR sends
+  // every prefix to every client, a mesh node its own prefix to every peer.
+  static constexpr std::size_t kDenseAbove = 16;
+  static constexpr std::size_t kDenseShare = 12;
 
  private:
   detail::PrefixPeerMap map_;               // sparse prefixes
