@@ -72,10 +72,12 @@ for t in "${targets[@]}"; do
     chunk=0
     while [ "$used" -lt "$want" ]; do
       chunk=$((chunk + 1))
+      left=$((want - used))
+      [ "$left" -gt 900 ] && left=900
       echo "fuzz: $t chunk $chunk, ${used}s of ${want}s CPU used" >&2
       # shellcheck disable=SC2086
       if ! /usr/bin/time -f "%U %S" -o "$build_dir/$t.cpu" "$build_dir/fuzz/$t" "${flags[@]}" \
-          -max_total_time=900 -seed="$chunk" ${PEERLAB_FUZZ_FLAGS:-} "$work" "$seeds"; then
+          -max_total_time="$left" -seed="$chunk" ${PEERLAB_FUZZ_FLAGS:-} "$work" "$seeds"; then
         echo "fuzz: $t found a problem; the input is in $artifacts" >&2
         status=1
         break
