@@ -33,6 +33,9 @@ void register_bench_command(CLI::App& app, BenchArgs& a) {
   cmd->add_flag("--detailed-timers", a.detailed_timers,
                 "run hold and keepalive timers as one scheduled event per restart (the same results, for "
                 "measuring what the re-armable timers save)");
+  cmd->add_option("--max-events", a.max_events,
+                  "event limit of each run (a run that reaches it is reported as not converged)")
+      ->default_val(sim::SweepOptions{}.event_limit);
   cmd->add_flag("--in-process", a.in_process,
                 "measure every size in this process instead of a child per size (peak memory is then "
                 "the largest so far)");
@@ -46,6 +49,7 @@ int run_bench_command(CLI::App& app, const BenchArgs& a) {
   o.seed = a.seed;
   o.isolate = !a.in_process;
   o.detailed_timers = a.detailed_timers;
+  o.event_limit = a.max_events;
   for (const auto& kv : a.params) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/sweep.hpp"
+
 namespace peerlab::cli {
 
 struct BenchArgs {
@@ -21,6 +23,7 @@ struct BenchArgs {
   std::uint64_t seed = 1;
   bool detailed_timers = false;  // schedule an event per timer restart (for comparison)
   bool in_process = false;       // measure every size in this process (peak memory is then cumulative)
+  std::uint64_t max_events = sim::SweepOptions{}.event_limit;
 };
 
 void register_bench_command(CLI::App& app, BenchArgs& args);

@@ -49,6 +49,7 @@ SweepPoint measure_here(const SweepOptions& o, std::size_t nodes) {
   SimOptions so;
   so.seed = o.seed;
   so.detailed_timers = o.detailed_timers;
+  so.event_limit = o.event_limit;
   Network net(t, std::move(speakers), so);
   const RunResult r = net.run();
   p.wall_s = seconds_since(t1);

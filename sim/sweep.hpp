@@ -45,6 +45,9 @@ struct SweepOptions {
   std::uint64_t seed = 1;
   bool isolate = true;           // one forked child per size (peak memory per size); false: in-process
   bool detailed_timers = false;  // SimOptions::detailed_timers, to measure what the timer model saves
+  // SimOptions::event_limit. Higher than the simulator's default: a cold start of 10,000
+  // reflector clients alone delivers 2·10^8 UPDATEs (each client every route from each reflector).
+  std::uint64_t event_limit = 1'000'000'000;
 };
 
 // The generator parameters for `nodes` nodes of `model` (see the table above), then `extra`.
