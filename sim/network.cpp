@@ -73,7 +73,6 @@ struct Network::Impl {
     // into Impl::owned_cfgs for a dynamic session and for one removed by a reconfiguration.
     // Invariant: valid for the life of the network (reconfigure() re-points before it replaces).
     NeighborConfig* cfg = nullptr;
-    bool owned_cfg = false;  // cfg points into owned_cfgs
     // The host that owns cfg->peer_address (kNoHost: nobody), looked up on the first connect;
     // ownership changes only when reconfigure() rebuilds the underlay, which forgets it.
     HostId peer_host = kNoHost;
@@ -270,7 +269,6 @@ struct Network::Impl {
     slot.speaker = sid;
     slot.index = static_cast<bgp::PeerIndex>(s.slots.size());
     slot.cfg = cfg;
-    slot.owned_cfg = dynamic;
     slot.params = bgp::session_params(s.cfg, n);
     slot.dynamic = dynamic;
     // Each session has its own random stream, named by speaker and protocol, so that adding a
@@ -1183,7 +1181,6 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
       if (sp.running) im.fire(id, bgp::Event::ManualStop, ctx);
       if (remove) {
         sl.cfg = im.own_cfg(*sl.cfg);
-        sl.owned_cfg = true;
         sl.alive = false;
         if (sl.state != State::Established) --im.not_established;
         im.set_proto(id, bgp::ProtoState::Down);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <limits>
 #include <set>
 
@@ -26,13 +27,10 @@ CtlUsageError usage(const std::vector<std::string>& args, std::string detail) {
 }
 
 // A whole number (digits only); nullopt when malformed or beyond 2^64.
-std::optional<std::uint64_t> parse_count(const std::string& text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
+std::optional<std::uint64_t> parse_count(std::string_view text) {
   std::uint64_t n = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return n;
 }
 

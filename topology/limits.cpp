@@ -5,6 +5,7 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <charconv>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -15,14 +16,10 @@
 namespace peerlab {
 
 std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
-  std::size_t i = 0;
   std::uint64_t value = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-    const std::uint64_t digit = static_cast<std::uint64_t>(text[i] - '0');
-    if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  if (i == 0) return std::nullopt;
+  const auto [digits_end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc()) return std::nullopt;  // no digits, or beyond 2^64
+  std::size_t i = static_cast<std::size_t>(digits_end - text.data());
   std::string unit;
   for (; i < text.size(); ++i) {
     const char c = text[i];
