@@ -272,8 +272,11 @@ class AdjRibOut {
   }
 };
 
-// Groups one peer's changes into UPDATE messages: one UPDATE with all withdrawals (if any), then one per
-// attribute set, in increasing AttrId order, each with its prefixes in increasing PrefixId order.
+// Groups one peer's changes, in the order they were made, into UPDATE messages: one UPDATE with all
+// withdrawals (if any), then one per attribute set, in increasing AttrId order, each with its
+// prefixes in increasing PrefixId order. A prefix that changed more than once goes once, with its
+// last change (the UPDATEs are reordered, so sending each change could leave the peer with an older
+// one), and not at all when it ended where it started (the peer already has that).
 std::vector<Update> pack_updates(std::span<const OutChange> changes);
 
 // The same UPDATEs in the same order, handed to `emit(Update&&)` one by one. `scratch` is reused
@@ -294,6 +297,24 @@ void pack_updates(std::span<const OutChange> changes, std::vector<OutChange>& sc
     return;
   }
   scratch.assign(changes.begin(), changes.end());
+  // Collapse repeated prefixes to their net change. Checked first in one pass: a session's initial
+  // export and most UPDATEs list each prefix once, in increasing order.
+  if (std::adjacent_find(scratch.begin(), scratch.end(), [](const OutChange& a, const OutChange& b) {
+        return a.prefix >= b.prefix;
+      }) != scratch.end()) {
+    std::stable_sort(scratch.begin(), scratch.end(),
+                     [](const OutChange& a, const OutChange& b) { return a.prefix < b.prefix; });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < scratch.size();) {
+      std::size_t j = i + 1;
+      while (j < scratch.size() && scratch[j].prefix == scratch[i].prefix) ++j;
+      OutChange net = scratch[j - 1];
+      net.old_attrs = scratch[i].old_attrs;
+      if (net.old_attrs != net.new_attrs) scratch[kept++] = net;
+      i = j;
+    }
+    scratch.resize(kept);
+  }
   // Withdrawals first, then by attribute set; prefixes ascending within each group.
   std::sort(scratch.begin(), scratch.end(), [](const OutChange& a, const OutChange& b) {
     if (a.is_withdraw() != b.is_withdraw()) return a.is_withdraw();

@@ -355,5 +355,22 @@ TEST(PackUpdates, GroupsWithdrawalsAndAnnouncementsByAttributes) {
   EXPECT_TRUE(pack_updates({}).empty());
 }
 
+TEST(PackUpdates, SendsAPrefixThatChangedTwiceOnceWithItsLastChange) {
+  // Prefix 5 went to attributes 7, then to 3: sent apart, the UPDATE for 3 (the lower id) would go
+  // first and the peer would end on 7.
+  const std::vector<OutChange> announced{{1, 5, 0, 7}, {1, 2, 0, 7}, {1, 5, 7, 3}};
+  EXPECT_EQ(pack_updates(announced), (std::vector<Update>{Update{{}, 3, {5}}, Update{{}, 7, {2}}}));
+  // Announced, then withdrawn before the flush: withdrawals go first, so the peer would keep it.
+  const std::vector<OutChange> withdrawn{{1, 5, 4, 7}, {1, 5, 7, 0}};
+  EXPECT_EQ(pack_updates(withdrawn), (std::vector<Update>{Update{{5}, kNoAttrs, {}}}));
+}
+
+TEST(PackUpdates, SendsNothingForAPrefixThatChangedAndChangedBack) {
+  const std::vector<OutChange> changes{{1, 5, 4, 7}, {1, 6, 0, 4}, {1, 5, 7, 4}};
+  EXPECT_EQ(pack_updates(changes), (std::vector<Update>{Update{{}, 4, {6}}}));
+  const std::vector<OutChange> flapped{{1, 5, 0, 7}, {1, 5, 7, 0}};
+  EXPECT_TRUE(pack_updates(flapped).empty());
+}
+
 }  // namespace
 }  // namespace peerlab::bgp
