@@ -2,6 +2,8 @@
 // process; one /26 per node. Reports sessions and events per second. (docs/performance.md)
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+
 #include "sim/network.hpp"
 #include "topology/peerings.hpp"
 
@@ -38,6 +40,36 @@ void BM_FullMeshColdStart(benchmark::State& state) {
   state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_FullMeshColdStart)->Arg(50)->Arg(100)->Arg(200)->Arg(400)->Unit(benchmark::kMillisecond);
+
+// An hour of steady state after the cold start of a full mesh (cold start not timed): with
+// keepalives as events (arg 1 = 0) every session end sends one every 22.5-30 s, two events each;
+// with analytic keepalives (arg 1 = 1, the default) none, and the hour costs only the counting.
+void BM_FullMeshSteadyHour(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  auto t = mesh(n);
+  auto speakers = peerlab::derive_speakers(t);
+  peerlab::sim::SimOptions o;
+  o.analytic_keepalives = state.range(1) != 0;
+  std::uint64_t keepalives = 0, events = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    peerlab::sim::Network net(t, speakers, o);
+    net.run();
+    const auto events_before = net.counters().events, keepalives_before = net.counters().keepalives;
+    state.ResumeTiming();
+    net.run_until(net.now() + peerlab::sim::kHour);
+    keepalives += net.counters().keepalives - keepalives_before;
+    events += net.counters().events - events_before;
+  }
+  state.counters["keepalives"] =
+      static_cast<double>(keepalives) / static_cast<double>(std::max<std::int64_t>(state.iterations(), 1));
+  state.counters["events"] =
+      static_cast<double>(events) / static_cast<double>(std::max<std::int64_t>(state.iterations(), 1));
+}
+BENCHMARK(BM_FullMeshSteadyHour)
+    ->ArgsProduct({{50, 200}, {0, 1}})
+    ->ArgNames({"nodes", "analytic"})
+    ->Unit(benchmark::kMillisecond);
 
 void BM_DeriveSpeakersFullMesh(benchmark::State& state) {
   auto t = mesh(static_cast<int>(state.range(0)));

@@ -14,7 +14,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 if [ "$short" = 1 ]; then
   "$build_dir"/peerlab_bench \
-    --benchmark_filter='BM_KernelHold[A-Za-z]*/1000$|BM_ColdStart[A-Za-z]*/(50|80|100)$|BM_FullMeshColdStart/50$|BM_DecisionProcess/16$|BM_AttributeInterning/1000$' \
+    --benchmark_filter='BM_KernelHold[A-Za-z]*/1000$|BM_ColdStart[A-Za-z]*/(50|80|100)$|BM_FullMeshColdStart/50$|BM_DecisionProcess/16$|BM_AttributeInterning/1000$|BM_FullMeshSteadyHour/nodes:50/' \
     --benchmark_min_time=0.01
   sizes_mesh=10,20 sizes_other=40,80
 else

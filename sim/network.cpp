@@ -2,6 +2,7 @@
 #include "sim/network.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <deque>
 #include <map>
 #include <ostream>
@@ -36,6 +37,9 @@ using bgp::Action;
 using bgp::State;
 
 constexpr std::uint32_t kNone = 0xFFFFFFFFU;
+constexpr Time kNoTime = -1;
+// The stream id, under a session's own stream, of the key of its keepalive and hold timer draws.
+constexpr std::uint64_t kTimerKeyStream = 0x74696d657273ULL;  // "timers"
 
 enum EventKind : std::uint32_t {
   kConnectDelayTimer,  // target: slot
@@ -94,6 +98,18 @@ struct Network::Impl {
     std::uint32_t conn = kNone;          // the connection the session runs on
     std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
     Rng rng{0};
+    // Names the counter-based draws of the negotiated keepalive and hold timers (timer_jitter).
+    std::uint64_t timer_key = 0;
+    // When the hold timer last (re)started: its deadline is hold_start + its jitter at that time.
+    Time hold_start = 0;
+    // Analytic keepalives (SimOptions::analytic_keepalives). ka_lazy: the keepalives this end
+    // sends are not events but the chain ka_next, ka_next + jitter, … (advance_keepalives counts
+    // them and remembers the last two sent); hold_lazy: the peer's keepalives to this end are
+    // lazy, so this end's hold timer is not in the queue (it cannot fire while they arrive).
+    // Invariant: hold_lazy on one end exactly when ka_lazy on the other.
+    bool ka_lazy = false, hold_lazy = false;
+    Time ka_next = 0;
+    Time ka_last = kNoTime;  // the last lazy keepalive sent, while it may still be travelling
     std::uint64_t updates_received = 0, updates_sent = 0;
   };
 
@@ -153,13 +169,17 @@ struct Network::Impl {
   std::deque<NeighborConfig> owned_cfgs;  // see Slot::cfg; a deque, so that pointers stay valid
   std::vector<Connection> conns;
   std::vector<bgp::Message> messages;
+  std::vector<std::uint8_t> message_counted;  // by message id: counted in in_flight
   std::vector<std::uint32_t> free_messages;
   std::unordered_map<std::string, SpeakerId> by_name;
   NetworkCounters counters;
   Fingerprint observations;
 
   // Convergence bookkeeping.
-  std::uint64_t in_flight = 0;  // messages and connection attempts travelling
+  // Messages and connection attempts travelling, except keepalives between two Established ends
+  // (they change nothing observable, so a network with only those travelling has converged; and
+  // analytic keepalives do not travel at all).
+  std::uint64_t in_flight = 0;
   Time last_change = 0;
   std::size_t not_established = 0;
   Time settle_window = 0;  // when some session is not Established
@@ -167,6 +187,7 @@ struct Network::Impl {
   // SimOptions::detailed_timers, like the session timers).
   SessionTimer check;
   bool stop_on_convergence = false;
+  std::size_t lazy_ends = 0;  // slots with ka_lazy
   std::optional<Time> converged_at;
 
   Impl(const Topology& t, std::vector<SpeakerConfig> cfgs, SimOptions o) : opts(o), underlay(t) {
@@ -277,6 +298,7 @@ struct Network::Impl {
     for (char c : s.cfg.name + "/" + n.protocol_name)
       h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
     slot.rng = Rng::stream(opts.seed, h);
+    slot.timer_key = slot.rng.fork(kTimerKeyStream).next();
     std::uint32_t id = static_cast<std::uint32_t>(slots.size());
     const bool reflect_target = !slot.params.ibgp || slot.params.rr_client;
     slots.push_back(std::move(slot));
@@ -371,6 +393,9 @@ struct Network::Impl {
   }
 
   void cancel_timers(Slot& sl) {
+    // Lazy keepalives are materialised before anything stops a session's timers (fire(), and the
+    // public calls that change faults, processes or configuration).
+    assert(!sl.ka_lazy && !sl.hold_lazy);
     kernel.cancel(sl.connect_timer);
     cancel_timer(sl.hold_timer);
     cancel_timer(sl.keepalive_timer);
@@ -399,6 +424,130 @@ struct Network::Impl {
     kernel.arm(t.id, kernel.now() + delay);
   }
 
+  // ---- analytic keepalives (SimOptions::analytic_keepalives) ------------------------------------
+  //
+  // In an Established session whose path is up, a keepalive changes nothing but the peer's hold
+  // timer deadline, and that timer cannot fire while keepalives keep arriving. So when an end's
+  // keepalive timer restarts in Established and the session is safe (below), the timer is not
+  // armed and the peer's hold timer is disarmed: the keepalives become the chain of send times
+  // ka_next, ka_next + jitter(ka_next), … (the jitter is a function of the start time, see
+  // timer_jitter, so no draw depends on their order). They turn back into events
+  // (materialize_keepalives) before anything can read or stop those timers: any FSM event on
+  // either end other than a message that keeps it Established, and every fault and
+  // reconfiguration, which may cut the path. Their effects are then exactly those of the events:
+  // the keepalives counted, the last one still travelling delivered as a message, the hold timer
+  // re-armed at its deadline from its last restart. Only the kernel's event count and fingerprint
+  // differ.
+
+  bool analytic() const { return opts.analytic_keepalives && !opts.detailed_timers && !opts.trace; }
+
+  // Arms a re-armable session timer at absolute time `at`.
+  void arm_at(SessionTimer& t, Time at, EventKind kind, std::uint32_t slot) {
+    if (t.id == kNone) t.id = kernel.new_timer(kind, slot);
+    kernel.arm(t.id, at);
+  }
+
+  // The other end of slot `id`'s connection (kNone when none).
+  std::uint32_t peer_end(std::uint32_t id) const {
+    const Slot& sl = slots[id];
+    if (sl.conn == kNone) return kNone;
+    const Connection& cn = conns[sl.conn];
+    return cn.slot[0] == id ? cn.slot[1] : cn.slot[0];
+  }
+
+  // Called where slot `id`'s keepalive timer restarts: makes its keepalives lazy and returns true
+  // when that is safe. Safe: both ends Established on an open connection with the path up; the
+  // longest gap between keepalives (the keepalive time) shorter than the peer's shortest hold
+  // time (3/4 of it, the jitter's low end); and the latency shorter than the shortest gap, so that
+  // at most one keepalive travels at a time.
+  bool start_lazy_keepalives(std::uint32_t id) {
+    Slot& sl = slots[id];
+    if (!analytic() || sl.state != State::Established || sl.conn == kNone) return false;
+    const Connection& cn = conns[sl.conn];
+    const std::uint32_t peer = peer_end(id);
+    if (!cn.open || peer == kNone) return false;
+    Slot& pl = slots[peer];
+    if (pl.state != State::Established || pl.conn != sl.conn || pl.negotiated.hold <= 0) return false;
+    const int side = cn.slot[0] == id ? 0 : 1;
+    if (!underlay.reachable(cn.host[side], cn.host[1 - side])) return false;
+    const Time keepalive = from_millis(sl.negotiated.keepalive), hold = from_millis(pl.negotiated.hold);
+    if (4 * keepalive >= 3 * hold || 4 * cn.latency >= 3 * keepalive) return false;
+    sl.ka_lazy = true;
+    sl.ka_next =
+        kernel.now() + timer_jitter(sl, SessionTimerKind::Keepalive, kernel.now(), sl.negotiated.keepalive);
+    sl.ka_last = kNoTime;
+    pl.hold_lazy = true;
+    cancel_timer(pl.hold_timer);
+    ++lazy_ends;
+    return true;
+  }
+
+  // When the lazy keepalives are looked at: during an event at the current time (events at this
+  // time are still to come: what is due now is not done yet), or between runs (run_until(t) has
+  // fired every event at t).
+  enum class Moment { DuringAnEvent, BetweenRuns };
+
+  // Counts the keepalives lazy slot `id` has sent by now, as its timer would have, and restarts
+  // the peer's (lazy) hold timer at those that have arrived. At most one is travelling at a time
+  // (the latency is below the shortest gap), so each has arrived when the next one is sent.
+  void advance_keepalives(std::uint32_t id, Moment m) {
+    Slot& sl = slots[id];
+    Slot& pl = slots[peer_end(id)];
+    const Time t = kernel.now() + (m == Moment::BetweenRuns ? 1 : 0);
+    const Time latency = conns[sl.conn].latency;
+    while (sl.ka_next < t) {
+      if (sl.ka_last != kNoTime) pl.hold_start = std::max(pl.hold_start, sl.ka_last + latency);
+      sl.ka_last = sl.ka_next;
+      ++counters.keepalives;
+      sl.ka_next += timer_jitter(sl, SessionTimerKind::Keepalive, sl.ka_next, sl.negotiated.keepalive);
+    }
+    if (sl.ka_last != kNoTime && sl.ka_last + latency < t) {
+      pl.hold_start = std::max(pl.hold_start, sl.ka_last + latency);
+      sl.ka_last = kNoTime;
+    }
+  }
+
+  void advance_all_keepalives() {
+    if (lazy_ends == 0) return;
+    for (std::uint32_t id = 0; id < slots.size(); ++id)
+      if (slots[id].ka_lazy) advance_keepalives(id, Moment::BetweenRuns);
+  }
+
+  // Turns slot `id`'s lazy keepalives back into events at the current time: its keepalive timer
+  // is armed where the chain is, the keepalive still travelling (sent before now, arriving at or
+  // after now) becomes a message, and the peer's hold timer is armed from its last restart.
+  void materialize_keepalives(std::uint32_t id, Moment m) {
+    advance_keepalives(id, m);
+    Slot& sl = slots[id];
+    const std::uint32_t peer = peer_end(id);
+    Slot& pl = slots[peer];
+    const Connection& cn = conns[sl.conn];
+    if (sl.ka_last != kNoTime) {  // still travelling
+      deliver(sl.conn, cn.slot[0] == id ? 1 : 0, bgp::Keepalive{}, sl.ka_last + cn.latency, false);
+      sl.ka_last = kNoTime;
+    }
+    sl.ka_lazy = false;
+    pl.hold_lazy = false;
+    --lazy_ends;
+    arm_at(sl.keepalive_timer, sl.ka_next, kKeepaliveTimer, id);
+    arm_at(pl.hold_timer,
+           pl.hold_start + timer_jitter(pl, SessionTimerKind::Hold, pl.hold_start, pl.negotiated.hold),
+           kHoldTimer, peer);
+  }
+
+  // Both directions of slot `id`'s session.
+  void materialize_session(std::uint32_t id, Moment m) {
+    if (slots[id].ka_lazy) materialize_keepalives(id, m);
+    if (slots[id].hold_lazy) materialize_keepalives(peer_end(id), m);
+  }
+
+  // Before a fault, a process stop or start, or a reconfiguration (between runs).
+  void materialize_all() {
+    if (lazy_ends == 0) return;
+    for (std::uint32_t id = 0; id < slots.size(); ++id)
+      if (slots[id].ka_lazy) materialize_keepalives(id, Moment::BetweenRuns);
+  }
+
   // ---- the FSM ---------------------------------------------------------------------------------
 
   void fire(std::uint32_t id, bgp::Event ev, bgp::Context ctx = {}, const bgp::Update* update = nullptr) {
@@ -407,6 +556,13 @@ struct Network::Impl {
     ctx.graceful_restart = sl.gr_negotiated;
     const State from = sl.state;
     bgp::Step st = bgp::step(from, ev, ctx);
+    // In Established, a message only restarts the hold timer (which a lazy end remembers) and our
+    // keepalive timer only sends a keepalive; anything else may stop or read the timers, so they
+    // become events again first.
+    if ((sl.ka_lazy || sl.hold_lazy) && !(from == State::Established && st.next == State::Established &&
+                                          (ev == bgp::Event::UpdateMsg || ev == bgp::Event::KeepAliveMsg ||
+                                           ev == bgp::Event::KeepaliveTimer_Expires)))
+      materialize_session(id, Moment::DuringAnEvent);
     if (opts.trace && (st.next != from || !st.actions.empty()))
       trace_line("{\"t\":" + std::to_string(kernel.now()) + ",\"speaker\":" + json_str(speaker_name(id)) +
                  ",\"peer\":" + json_str(sl.cfg->protocol_name) +
@@ -427,6 +583,16 @@ struct Network::Impl {
   }
 
   Time jittered(Slot& sl, Millis value) { return sl.rng.jitter(from_millis(value), 3, 4); }
+
+  // The jitter of a negotiated keepalive or hold timer started at `at`. Not a draw from the
+  // session's stream but a function of (session, timer, start time): how many keepalives went
+  // before, and in which order they interleaved with other messages, does not matter, so the
+  // analytic keepalive model can compute any of them (see SimOptions::analytic_keepalives).
+  enum class SessionTimerKind : std::uint64_t { Keepalive = 0, Hold = 1 };
+  static Time timer_jitter(const Slot& sl, SessionTimerKind kind, Time at, Millis value) {
+    return Rng::keyed(sl.timer_key, (static_cast<std::uint64_t>(at) << 1) | static_cast<std::uint64_t>(kind))
+        .jitter(from_millis(value), 3, 4);
+  }
 
   void apply(std::uint32_t id, Action a, const bgp::Step& st, const bgp::Update* update) {
     Slot& sl = slots[id];
@@ -487,13 +653,19 @@ struct Network::Impl {
       case Action::StartHoldTimer:
       case Action::RestartHoldTimer:
         cancel_timer(sl.hold_timer);
-        if (sl.negotiated.hold > 0)
-          start_timer(sl.hold_timer, jittered(sl, sl.negotiated.hold), kHoldTimer, id);
+        sl.hold_start = kernel.now();
+        // While the peer's keepalives are lazy the hold timer cannot fire: only remember its start.
+        if (sl.negotiated.hold > 0 && !sl.hold_lazy)
+          start_timer(sl.hold_timer,
+                      timer_jitter(sl, SessionTimerKind::Hold, kernel.now(), sl.negotiated.hold), kHoldTimer,
+                      id);
         break;
       case Action::StartKeepaliveTimer:
         cancel_timer(sl.keepalive_timer);
-        if (sl.negotiated.keepalive > 0)
-          start_timer(sl.keepalive_timer, jittered(sl, sl.negotiated.keepalive), kKeepaliveTimer, id);
+        if (sl.negotiated.keepalive > 0 && !start_lazy_keepalives(id))
+          start_timer(sl.keepalive_timer,
+                      timer_jitter(sl, SessionTimerKind::Keepalive, kernel.now(), sl.negotiated.keepalive),
+                      kKeepaliveTimer, id);
         break;
       case Action::ProcessUpdate:
         if (update) process_update(id, *update);
@@ -731,19 +903,28 @@ struct Network::Impl {
     }
     if (opts.trace) trace_message(id, m);
     if (!underlay.reachable(cn.host[side], cn.host[to])) return;  // lost: the path is down
+    const bool steady = bgp::type_of(m) == bgp::MessageType::Keepalive && sl.state == State::Established &&
+                        cn.slot[to] != kNone && slots[cn.slot[to]].state == State::Established;
+    deliver(sl.conn, to, std::move(m), std::max(kernel.now() + cn.latency, cn.last_delivery[to]), !steady);
+  }
+
+  // Puts message `m` on connection `c`, arriving at side `to` at time `at`. `counted`: in in_flight.
+  void deliver(std::uint32_t c, int to, bgp::Message m, Time at, bool counted) {
+    Connection& cn = conns[c];
     std::uint32_t mid;
     if (!free_messages.empty()) {
       mid = free_messages.back();
       free_messages.pop_back();
       messages[mid] = std::move(m);
+      message_counted[mid] = counted;
     } else {
       mid = static_cast<std::uint32_t>(messages.size());
       messages.push_back(std::move(m));
+      message_counted.push_back(counted);
     }
-    Time at = std::max(kernel.now() + cn.latency, cn.last_delivery[to]);
-    cn.last_delivery[to] = at;
-    ++in_flight;
-    kernel.schedule(at, kMsgArrive, sl.conn,
+    cn.last_delivery[to] = std::max(at, cn.last_delivery[to]);
+    if (counted) ++in_flight;
+    kernel.schedule(at, kMsgArrive, c,
                     (static_cast<std::uint64_t>(mid) << 1) | static_cast<std::uint64_t>(to));
   }
 
@@ -773,8 +954,8 @@ struct Network::Impl {
   }
 
   void on_message(std::uint32_t c, std::uint64_t arg) {
-    --in_flight;
     std::uint32_t mid = static_cast<std::uint32_t>(arg >> 1);
+    if (message_counted[mid]) --in_flight;
     int side = static_cast<int>(arg & 1);
     bgp::Message m = std::move(messages[mid]);
     free_messages.push_back(mid);
@@ -1140,6 +1321,7 @@ std::optional<Time> Network::next_event_time() const {
 
 void Network::reconfigure(const Topology& topology, const std::vector<SpeakerConfig>& configs) {
   auto& im = *impl_;
+  im.materialize_all();  // the path or the sessions may change
   im.underlay = Underlay(topology);
   for (auto& sl : im.slots) sl.peer_host_known = false;
   for (const auto& h : im.hosts_down) im.underlay.set_host_up(h, false);
@@ -1255,6 +1437,7 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
 bool Network::stop_speaker(const std::string& name) {
   auto s = find_speaker(name);
   if (!s) return false;
+  impl_->materialize_all();
   impl_->stop(*s, false);
   impl_->flush_all();
   return true;
@@ -1263,6 +1446,7 @@ bool Network::stop_speaker(const std::string& name) {
 bool Network::start_speaker(const std::string& name) {
   auto s = find_speaker(name);
   if (!s) return false;
+  impl_->materialize_all();
   impl_->start(*s);
   impl_->flush_all();
   return true;
@@ -1271,6 +1455,7 @@ bool Network::start_speaker(const std::string& name) {
 bool Network::fail_host(const std::string& name) {
   auto s = find_speaker(name);
   if (!s) return false;
+  impl_->materialize_all();
   impl_->stop(*s, true);
   impl_->underlay.set_host_up(name, false);
   impl_->hosts_down.insert(name);
@@ -1281,6 +1466,7 @@ bool Network::fail_host(const std::string& name) {
 bool Network::recover_host(const std::string& name) {
   auto s = find_speaker(name);
   if (!s) return false;
+  impl_->materialize_all();
   impl_->underlay.set_host_up(name, true);
   impl_->hosts_down.erase(name);
   impl_->start(*s);
@@ -1289,6 +1475,7 @@ bool Network::recover_host(const std::string& name) {
 }
 
 bool Network::set_link_up(const std::string& name, bool up) {
+  impl_->materialize_all();
   bool ok = impl_->underlay.set_link_up(name, up);
   if (ok) up ? (void)impl_->links_down.erase(name) : (void)impl_->links_down.insert(name);
   if (ok) impl_->note_change();
@@ -1296,6 +1483,7 @@ bool Network::set_link_up(const std::string& name, bool up) {
 }
 
 bool Network::set_segment_up(const std::string& name, bool up) {
+  impl_->materialize_all();
   bool ok = impl_->underlay.set_segment_up(name, up);
   if (ok) up ? (void)impl_->segments_down.erase(name) : (void)impl_->segments_down.insert(name);
   if (ok) impl_->note_change();
@@ -1385,6 +1573,8 @@ std::size_t Network::best_route_count(SpeakerId id) const {
   return impl_->speakers[id].loc.size();
 }
 const NetworkCounters& Network::counters() const {
+  // Lazy keepalives sent so far are counted now (this changes only how the state is kept).
+  impl_->advance_all_keepalives();
   return impl_->counters;
 }
 

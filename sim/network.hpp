@@ -63,9 +63,17 @@ struct SimOptions {
   std::ostream* trace = nullptr;
   // Hold and keepalive timers: false (the default) runs them as the kernel's re-armable timers,
   // which cost no queue operation when a message restarts them; true schedules and cancels an
-  // event per restart. Both give identical runs (events, order, fingerprint, counters); the switch
+  // event per restart. Both give identical runs (events, order, fingerprint, counters) when
+  // keepalives are events (analytic_keepalives false; detailed_timers implies it); the switch
   // exists to check that, and to measure the difference.
   bool detailed_timers = false;
+  // Keepalives in steady state: true models them analytically. While a session is Established
+  // and its path is up, its keepalives are not events: they are counted when needed and turned
+  // back into events before a fault, a reconfiguration or any other FSM event can make them
+  // matter. Sessions, routes, timers and counters stay exactly those of the event model; only
+  // the kernel's event count and fingerprint differ (fewer events). Needs the re-armable timers
+  // (ignored with detailed_timers) and no trace (which lists every keepalive).
+  bool analytic_keepalives = true;
 };
 
 // One end of one BGP session, as BIRD's `show protocols` and calicoctl's `node status` see it.
@@ -80,7 +88,7 @@ struct SessionStatus {
   bgp::State state = bgp::State::Idle;
   bool passive = false;
   bgp::LastError last_error;
-  Time since = 0;                     // last protocol state change
+  Time since = 0;                      // last protocol state change
   std::optional<Time> established_at;  // the last time it became Established
   std::uint64_t updates_received = 0, updates_sent = 0;
   std::size_t routes_imported = 0;  // routes from this peer in the Adj-RIB-In
@@ -93,10 +101,10 @@ struct SessionStatus {
 struct RouteView {
   Prefix prefix;
   bool best = false;
-  bool local = false;        // originated by this speaker
-  bool stale = false;        // kept by graceful restart
-  std::string protocol;      // the session it came from ("" for local routes)
-  IpAddr from;               // the neighbour's address
+  bool local = false;    // originated by this speaker
+  bool stale = false;    // kept by graceful restart
+  std::string protocol;  // the session it came from ("" for local routes)
+  IpAddr from;           // the neighbour's address
   bgp::PathAttributes attrs;
   bgp::Rule rule = bgp::Rule::OnlyCandidate;  // for the best route
 };
@@ -111,9 +119,9 @@ struct NetworkCounters {
 
 struct RunResult {
   Outcome outcome = Outcome::TimeLimit;
-  Time time = 0;                       // simulated time when the run returned
-  std::optional<Time> converged_at;    // the last observable change, when converged
-  std::uint64_t events = 0;            // events of this run
+  Time time = 0;                     // simulated time when the run returned
+  std::optional<Time> converged_at;  // the last observable change, when converged
+  std::uint64_t events = 0;          // events of this run
 };
 
 class Network {

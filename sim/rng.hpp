@@ -6,7 +6,8 @@
 //   - generator:   xoshiro256** 1.0 (Blackman, Vigna 2018);
 //   - uniform(n):  Lemire's nearly divisionless method (2019) on a 64x64->128-bit product;
 //   - fork(id):    a new generator seeded with SplitMix64's finaliser of the parent's 256-bit
-//                  state folded with the stream id; the parent is not advanced.
+//                  state folded with the stream id; the parent is not advanced;
+//   - keyed(k, c): a new generator seeded with k xor SplitMix64's output for counter c.
 // Each speaker or session takes its own stream (Rng::stream(seed, id)), so adding a draw in one
 // place does not shift the numbers that every other component sees.
 #pragma once
@@ -71,6 +72,15 @@ class Rng {
     __extension__ using i128 = __int128;
     const auto low = static_cast<Time>(static_cast<i128>(value) * num / den);
     return low + static_cast<Time>(uniform(static_cast<std::uint64_t>(value - low) + 1));
+  }
+
+  // A counter-based generator: the one for `counter` in the sequence named by `key`. Any member
+  // of such a sequence is had without drawing the ones before it (the simulator keys the jitter
+  // of a BGP session's keepalive and hold timers by the time they start, so that it can compute
+  // a keepalive's effect without simulating the keepalives before it).
+  static constexpr Rng keyed(std::uint64_t key, std::uint64_t counter) {
+    std::uint64_t c = counter;
+    return Rng(key ^ splitmix64(c));
   }
 
   // A new generator for `stream_id`, derived from the current state; *this is not advanced.

@@ -2,7 +2,10 @@
 // scheduled and cancelled events with SimOptions::detailed_timers. Both models must give the same
 // run: the same events in the same order (the fingerprint), the same counters, sessions and routes,
 // at every step — including a fault where a hold timer really fires (a silent host failure), a
-// killed process and its restart, and a configuration change. Also: next_event_time().
+// killed process and its restart, and a configuration change.
+// Analytic keepalives (SimOptions::analytic_keepalives, the default) must give the same sessions,
+// routes, timers and counters as keepalives run as events, through the same faults, with (almost)
+// no event at all in steady state. Also: next_event_time().
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -31,14 +34,16 @@ Topology load_fixture(const std::string& name) {
 }
 
 // Everything observable about a network, as text, so that a difference shows where it is.
-std::string observe(const Network& net) {
+// `events`: with the kernel's events (their count, fingerprint and the next one), which analytic
+// keepalives change.
+std::string observe(const Network& net, bool events = true) {
   std::ostringstream o;
   const auto& c = net.counters();
-  o << "now " << net.now() << " fingerprint " << net.fingerprint() << " last change " << net.last_change()
-    << "\nevents " << c.events << " opens " << c.opens << " updates " << c.updates << " keepalives "
-    << c.keepalives << " notifications " << c.notifications << " announced " << c.prefixes_announced
-    << " withdrawn " << c.prefixes_withdrawn << " connects " << c.connects << " best changes "
-    << c.best_changes << "\n";
+  o << "now " << net.now() << " last change " << net.last_change();
+  if (events) o << " fingerprint " << net.fingerprint() << " events " << c.events;
+  o << "\nopens " << c.opens << " updates " << c.updates << " keepalives " << c.keepalives
+    << " notifications " << c.notifications << " announced " << c.prefixes_announced << " withdrawn "
+    << c.prefixes_withdrawn << " connects " << c.connects << " best changes " << c.best_changes << "\n";
   for (SpeakerId s = 0; s < net.speaker_count(); ++s) {
     for (const auto& ss : net.sessions(s))
       o << ss.speaker << " " << ss.protocol << " " << ss.info() << " since " << ss.since << " up "
@@ -47,33 +52,53 @@ std::string observe(const Network& net) {
     for (const auto& r : net.routes(s))
       o << "  " << to_string(r.prefix) << (r.best ? " best " : " ") << r.protocol << "\n";
   }
-  const auto next = net.next_event_time();
-  o << "next event " << (next ? *next : -1) << "\n";
+  if (events) {
+    const auto next = net.next_event_time();
+    o << "next event " << (next ? *next : -1) << "\n";
+  }
   return o.str();
 }
 
-// Runs the same script on both timer models and compares the observations after every step.
+// The two models a Twin compares.
+enum class Models {
+  ReArmableAndDetailedTimers,  // the same events
+  AnalyticAndEventKeepalives,  // the same observations, fewer events
+};
+
+// Runs the same script on two timer models and compares the observations after every step.
 struct Twin {
-  Twin(const std::string& fixture, std::uint64_t seed = 1) : t(load_fixture(fixture)) {
-    SimOptions fast, detailed;
-    fast.seed = detailed.seed = seed;
-    detailed.detailed_timers = true;
+  Twin(const std::string& fixture, std::uint64_t seed = 1, Models m = Models::ReArmableAndDetailedTimers)
+      : t(load_fixture(fixture)), models(m) {
+    SimOptions fast, slow;
+    fast.seed = slow.seed = seed;
+    if (m == Models::ReArmableAndDetailedTimers) {
+      fast.analytic_keepalives = slow.analytic_keepalives = false;
+      slow.detailed_timers = true;
+    } else {
+      fast.analytic_keepalives = true;
+      slow.analytic_keepalives = false;
+    }
     analytic = std::make_unique<Network>(t, derive_speakers(t), fast);
-    reference = std::make_unique<Network>(t, derive_speakers(t), detailed);
+    reference = std::make_unique<Network>(t, derive_speakers(t), slow);
   }
   template <class F>
   void both(F&& step, const std::string& what) {
     step(*analytic);
     step(*reference);
-    ASSERT_EQ(observe(*analytic), observe(*reference)) << "after " << what;
+    const bool events = models == Models::ReArmableAndDetailedTimers;
+    ASSERT_EQ(observe(*analytic, events), observe(*reference, events)) << "after " << what;
   }
   Topology t;
+  Models models;
   std::unique_ptr<Network> analytic, reference;
 };
 
+constexpr const char* kComponentTopologies[] = {
+    "mesh5.yaml",     "mesh5-short-hold.yaml", "rr2-mesh-off.yaml",       "as-mismatch.yaml",
+    "one-sided.yaml", "as-per-rack.yaml",      "as-per-rack-same-as.yaml"};
+
 TEST(TimerModels, GiveTheSameColdStartOnEveryComponentTopology) {
-  for (const char* f : {"mesh5.yaml", "mesh5-short-hold.yaml", "rr2-mesh-off.yaml", "as-mismatch.yaml",
-                        "one-sided.yaml", "as-per-rack.yaml", "as-per-rack-same-as.yaml"}) {
+  for (const char* f : kComponentTopologies) {
     SCOPED_TRACE(f);
     for (std::uint64_t seed : {1, 2, 3}) {
       Twin w(f, seed);
@@ -84,15 +109,17 @@ TEST(TimerModels, GiveTheSameColdStartOnEveryComponentTopology) {
   }
 }
 
-TEST(TimerModels, GiveTheSameRunWhenAHoldTimerFiresAfterASilentHostFailure) {
-  Twin w("mesh5-short-hold.yaml");
+void silent_host_failure(Models m) {
+  Twin w("mesh5-short-hold.yaml", 1, m);
   w.both([](Network& n) { n.run(); }, "run");
   w.both([](Network& n) { n.run_until(20 * kSecond); }, "steady state");
   w.both([](Network& n) { n.fail_host("n5"); }, "fail n5");
   // Step event by event through the detection, comparing after each.
   for (int i = 0; i < 400; ++i) {
     const auto next = w.reference->next_event_time();
-    ASSERT_EQ(w.analytic->next_event_time(), next);
+    if (m == Models::ReArmableAndDetailedTimers) {
+      ASSERT_EQ(w.analytic->next_event_time(), next);
+    }
     if (!next || *next > 40 * kSecond) break;
     w.both([&](Network& n) { n.run_until(*next); }, "event at " + std::to_string(*next));
   }
@@ -104,8 +131,12 @@ TEST(TimerModels, GiveTheSameRunWhenAHoldTimerFiresAfterASilentHostFailure) {
   w.both([](Network& n) { n.run_until(n.now() + 120 * kSecond); }, "after recovery");
 }
 
-TEST(TimerModels, GiveTheSameRunThroughAKilledProcessARestartAndAReconfiguration) {
-  Twin w("rr2-mesh-off.yaml");
+TEST(TimerModels, GiveTheSameRunWhenAHoldTimerFiresAfterASilentHostFailure) {
+  silent_host_failure(Models::ReArmableAndDetailedTimers);
+}
+
+void killed_process_restart_and_reconfiguration(Models m) {
+  Twin w("rr2-mesh-off.yaml", 1, m);
   w.both([](Network& n) { n.run(); }, "run");
   w.both([](Network& n) { n.run_until(n.now() + 30 * kSecond); }, "steady");
   const std::string victim = w.reference->speaker_config(0).name;
@@ -118,6 +149,93 @@ TEST(TimerModels, GiveTheSameRunThroughAKilledProcessARestartAndAReconfiguration
     for (auto& nb : s.neighbors) nb.timers.hold = 30'000;  // every session restarts
   w.both([&](Network& n) { n.reconfigure(w.t, speakers); }, "reconfigure");
   w.both([](Network& n) { n.run_until(n.now() + 600 * kSecond); }, "reconfigured");
+}
+
+TEST(TimerModels, GiveTheSameRunThroughAKilledProcessARestartAndAReconfiguration) {
+  killed_process_restart_and_reconfiguration(Models::ReArmableAndDetailedTimers);
+}
+
+TEST(AnalyticKeepalives, GiveTheSameColdStartAndSteadyStateAsEventsOnEveryComponentTopology) {
+  for (const char* f : kComponentTopologies) {
+    SCOPED_TRACE(f);
+    for (std::uint64_t seed : {1, 2, 3}) {
+      Twin w(f, seed, Models::AnalyticAndEventKeepalives);
+      w.both([](Network& n) { n.run(); }, "run");
+      for (int minute = 1; minute <= 30; ++minute)
+        w.both([](Network& n) { n.run_until(n.now() + 60 * kSecond); }, "minute " + std::to_string(minute));
+    }
+  }
+}
+
+TEST(AnalyticKeepalives, FireNoEventInSteadyState) {
+  Twin w("mesh5-short-hold.yaml", 1, Models::AnalyticAndEventKeepalives);
+  w.both([](Network& n) { n.run_until(30 * kSecond); }, "up and keepalives lazy");
+  const auto before = w.analytic->counters().events, before_ref = w.reference->counters().events;
+  const auto keepalives_before = w.reference->counters().keepalives;
+  w.both([](Network& n) { n.run_until(n.now() + 3600 * kSecond); }, "an hour");
+  // 20 session ends, a keepalive every 2.25-3 s each: thousands of keepalives, two events each
+  // with the event model, none with the analytic one.
+  EXPECT_GT(w.reference->counters().keepalives - keepalives_before, 20U * 1200U);
+  EXPECT_GT(w.reference->counters().events - before_ref, 2U * 20U * 1200U);
+  EXPECT_EQ(w.analytic->counters().events - before, 0U);
+}
+
+TEST(AnalyticKeepalives, GiveTheSameRunAsEventsWhenAHoldTimerFiresAfterASilentHostFailure) {
+  silent_host_failure(Models::AnalyticAndEventKeepalives);
+}
+
+TEST(AnalyticKeepalives, GiveTheSameRunAsEventsThroughAKilledProcessARestartAndAReconfiguration) {
+  killed_process_restart_and_reconfiguration(Models::AnalyticAndEventKeepalives);
+}
+
+TEST(AnalyticKeepalives, GiveTheSameRunAsEventsWhenFaultsCatchKeepalivesInFlight) {
+  Twin w("mesh5-slow-lan.yaml", 1, Models::AnalyticAndEventKeepalives);
+  w.both([](Network& n) { n.run_until(30 * kSecond); }, "steady");
+  // Faults at odd times, each followed by a few seconds stepped event by event (the reference's
+  // events, which include every keepalive).
+  auto step_through = [&](Time until, const std::string& what) {
+    for (int i = 0; i < 2000; ++i) {
+      const auto next = w.reference->next_event_time();
+      if (!next || *next > until) break;
+      w.both([&](Network& n) { n.run_until(*next); }, what + ", event at " + std::to_string(*next));
+    }
+    w.both([&](Network& n) { n.run_until(until); }, what + ", until " + std::to_string(until));
+  };
+  Time t = 30 * kSecond;
+  std::size_t expired = 0;
+  for (int round = 0; round < 6; ++round) {
+    t += 4 * kSecond + 137 * kMillisecond * round;
+    step_through(t, "round " + std::to_string(round));
+    const std::string node = "n" + std::to_string(1 + round % 5);
+    w.both([&](Network& n) { n.fail_host(node); }, "fail " + node);
+    t += 10 * kSecond;  // longer than the hold time: the peers' hold timers expire
+    step_through(t, "after fail " + node);
+    for (SpeakerId s = 0; s < w.analytic->speaker_count(); ++s)
+      for (const auto& ss : w.analytic->sessions(s))
+        expired += ss.info().find("Hold timer expired") != std::string::npos;
+    w.both([&](Network& n) { n.recover_host(node); }, "recover " + node);
+    t += 15 * kSecond;
+    step_through(t, "after recover " + node);
+  }
+  EXPECT_GE(expired, 6U * 4U);
+  EXPECT_GT(w.analytic->counters().keepalives, 1000U);
+  // Run to convergence while keepalives travel on every session: those between Established ends
+  // do not hold convergence back, so both stop at the same time.
+  w.both([](Network& n) { n.stop_speaker("n2"); }, "stop n2");
+  w.both([](Network& n) { n.start_speaker("n2"); }, "start n2");
+  w.both([](Network& n) { ASSERT_EQ(n.run().outcome, Outcome::Converged); }, "run to convergence");
+  w.both([](Network& n) { n.run_until(n.now() + 20 * kSecond); }, "after convergence");
+}
+
+TEST(AnalyticKeepalives, GiveTheSameRunAsEventsWhenARackIsCutOffAndReturns) {
+  Twin w("as-per-rack.yaml", 1, Models::AnalyticAndEventKeepalives);
+  w.both([](Network& n) { n.run(); }, "run");
+  w.both([](Network& n) { n.run_until(n.now() + 100 * kSecond); }, "steady");
+  w.both([](Network& n) { ASSERT_TRUE(n.set_segment_up("rack1", false)); }, "rack1 cut off");
+  for (int i = 1; i <= 40; ++i)  // through the hold timer expiries and the withdrawals
+    w.both([](Network& n) { n.run_until(n.now() + 5 * kSecond); }, "cut off, step " + std::to_string(i));
+  w.both([](Network& n) { ASSERT_TRUE(n.set_segment_up("rack1", true)); }, "rack1 back");
+  w.both([](Network& n) { n.run_until(n.now() + 300 * kSecond); }, "back");
 }
 
 TEST(NextEventTime, IsTheEarliestPendingEventAndRunningUntilItFiresIt) {
