@@ -34,7 +34,7 @@ void register_bench_command(CLI::App& app, BenchArgs& a) {
                 "run hold and keepalive timers as one scheduled event per restart (the same results, for "
                 "measuring what the re-armable timers save)");
   cmd->add_option("--max-events", a.max_events,
-                  "event limit of each run (a run that reaches it is reported as not converged)")
+                  "event limit of each run (a run that reaches it is reported as \"no: event limit\")")
       ->default_val(sim::SweepOptions{}.event_limit);
   cmd->add_flag("--in-process", a.in_process,
                 "measure every size in this process instead of a child per size (peak memory is then "

@@ -41,6 +41,8 @@ BenchReport make_bench_report(std::string model, std::uint64_t seed, std::vector
   r.points = std::move(points);
   std::vector<double> nodes, wall, messages, memory;
   for (const auto* p : measured(r)) {
+    // A run stopped by a limit did only part of the work: its cost would bend the exponent.
+    if (!p->converged) continue;
     nodes.push_back(static_cast<double>(p->nodes));
     wall.push_back(p->wall_s);
     messages.push_back(static_cast<double>(p->messages));
@@ -59,7 +61,8 @@ std::string bench_table(const BenchReport& r) {
   for (const auto* p : measured(r))
     rows.push_back({std::to_string(p->nodes), std::to_string(p->speakers), std::to_string(p->sessions),
                     std::to_string(p->messages), std::to_string(p->events),
-                    p->converged ? fmt::format("{:.3f}s", p->converged_at_s) : "not converged",
+                    p->converged ? fmt::format("{:.3f}s", p->converged_at_s)
+                                 : fmt::format("no: {}", sim::to_string(p->outcome)),
                     fmt::format("{:.3f}s", p->wall_s), fmt::format("{:.1f} MiB", mib(p->peak_rss_bytes)),
                     fmt::format("{:.1f}", p->routes_per_node)});
   std::string out = fmt::format("model: {}, seed {}\n", r.model, r.seed);
@@ -82,6 +85,7 @@ std::string bench_json(const BenchReport& r) {
                         {"updates", p.updates},
                         {"events", p.events},
                         {"converged", p.converged},
+                        {"outcome", p.error.empty() ? std::string(sim::to_string(p.outcome)) : "error"},
                         {"converged_at_s", p.converged_at_s},
                         {"wall_s", p.wall_s},
                         {"setup_s", p.setup_s},
@@ -103,15 +107,17 @@ std::string bench_json(const BenchReport& r) {
 std::string bench_csv(const BenchReport& r) {
   std::string out =
       "model,nodes,speakers,sessions,messages,updates,events,converged,converged_at_s,wall_s,setup_s,"
-      "peak_rss_bytes,routes_per_node,error\n";
+      "peak_rss_bytes,routes_per_node,outcome,error\n";
   for (const auto& p : r.points) {
     std::string error = p.error;
     for (char& c : error)
       if (c == '"' || c == '\n') c = c == '"' ? '\'' : ' ';
-    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{},{:.3f},{}\n", r.model, p.nodes,
-                       p.speakers, p.sessions, p.messages, p.updates, p.events,
-                       p.converged ? "true" : "false", p.converged_at_s, p.wall_s, p.setup_s,
-                       p.peak_rss_bytes, p.routes_per_node, error.empty() ? "" : "\"" + error + "\"");
+    out +=
+        fmt::format("{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{},{:.3f},{},{}\n", r.model, p.nodes,
+                    p.speakers, p.sessions, p.messages, p.updates, p.events, p.converged ? "true" : "false",
+                    p.converged_at_s, p.wall_s, p.setup_s, p.peak_rss_bytes, p.routes_per_node,
+                    error.empty() ? std::string(sim::to_string(p.outcome)) : "error",
+                    error.empty() ? "" : "\"" + error + "\"");
   }
   return out;
 }

@@ -16,7 +16,8 @@ struct BenchReport {
   std::string model;
   std::uint64_t seed = 1;
   std::vector<sim::SweepPoint> points;  // in the order measured
-  // Power-law fits against the number of nodes, over the points measured without error.
+  // Power-law fits against the number of nodes, over the points measured without error that
+  // converged.
   std::optional<sim::PowerFit> wall_fit, messages_fit, memory_fit;
 };
 

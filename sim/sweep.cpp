@@ -56,6 +56,7 @@ SweepPoint measure_here(const SweepOptions& o, std::size_t nodes) {
 
   p.speakers = net.speaker_count();
   p.converged = r.outcome == Outcome::Converged;
+  p.outcome = r.outcome;
   p.converged_at_s = static_cast<double>(r.converged_at.value_or(r.time)) / static_cast<double>(kSecond);
   const auto& c = net.counters();
   p.messages = c.opens + c.updates + c.keepalives + c.notifications;
@@ -75,17 +76,20 @@ std::string encode(const SweepPoint& p) {
   std::ostringstream o;
   o.precision(17);
   o << p.nodes << ' ' << p.speakers << ' ' << p.sessions << ' ' << p.messages << ' ' << p.updates << ' '
-    << p.events << ' ' << p.converged << ' ' << p.converged_at_s << ' ' << p.wall_s << ' ' << p.setup_s << ' '
-    << p.routes_per_node << ' ' << p.error.size() << ' ' << p.error;
+    << p.events << ' ' << p.converged << ' ' << static_cast<int>(p.outcome) << ' ' << p.converged_at_s << ' '
+    << p.wall_s << ' ' << p.setup_s << ' ' << p.routes_per_node << ' ' << p.error.size() << ' ' << p.error;
   return o.str();
 }
 
 bool decode(const std::string& text, SweepPoint& p) {
   std::istringstream in(text);
   std::size_t error_size = 0;
+  int outcome = 0;
   if (!(in >> p.nodes >> p.speakers >> p.sessions >> p.messages >> p.updates >> p.events >> p.converged >>
-        p.converged_at_s >> p.wall_s >> p.setup_s >> p.routes_per_node >> error_size))
+        outcome >> p.converged_at_s >> p.wall_s >> p.setup_s >> p.routes_per_node >> error_size))
     return false;
+  if (outcome < 0 || outcome > static_cast<int>(Outcome::Stopped)) return false;
+  p.outcome = static_cast<Outcome>(outcome);
   if (error_size > 0) {
     in.get();
     p.error.resize(error_size);

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/kernel.hpp"
+
 namespace peerlab::sim {
 
 struct SweepPoint {
@@ -31,6 +33,8 @@ struct SweepPoint {
   std::uint64_t updates = 0;
   std::uint64_t events = 0;  // kernel events fired
   bool converged = false;
+  // How the run ended: converged, or the limit that stopped it (time limit, event limit).
+  Outcome outcome = Outcome::Stopped;
   double converged_at_s = 0;         // simulated time of the last change
   double wall_s = 0;                 // wall time of Network construction + run to convergence
   double setup_s = 0;                // wall time of generation, validation and peering derivation

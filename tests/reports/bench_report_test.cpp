@@ -21,6 +21,7 @@ sim::SweepPoint point(std::size_t nodes, double wall, std::uint64_t messages) {
   p.updates = messages / 2;
   p.events = messages + 10;
   p.converged = true;
+  p.outcome = sim::Outcome::Converged;
   p.converged_at_s = 4.5;
   p.wall_s = wall;
   p.setup_s = 0.01;
@@ -47,6 +48,19 @@ BenchReport sample() {
   return make_bench_report("full-mesh", 1, {point(10, 0.01, 400), point(20, 0.04, 1600), failed});
 }
 
+TEST(BenchReport, SaysWhichLimitStoppedARunThatDidNotConverge) {
+  sim::SweepPoint stopped = point(40, 1.0, 5000);
+  stopped.converged = false;
+  stopped.outcome = sim::Outcome::EventLimit;
+  const auto r = make_bench_report("full-mesh", 1, {point(10, 0.01, 400), stopped});
+  EXPECT_NE(bench_table(r).find("   no: event limit   "), std::string::npos) << bench_table(r);
+  EXPECT_FALSE(r.wall_fit) << "a stopped run is not fitted";
+  EXPECT_EQ(nlohmann::json::parse(bench_json(r))["points"][1]["outcome"], "event limit");
+  EXPECT_NE(bench_csv(r).find(",false,4.500000,1.000000,0.010000,41943040,40.000,event limit,\n"),
+            std::string::npos)
+      << bench_csv(r);
+}
+
 TEST(BenchReport, TheTableHasOneRowPerMeasuredSizeThenTheExponentsThenTheFailures) {
   EXPECT_EQ(bench_table(sample()),
             "model: full-mesh, seed 1\n"
@@ -68,10 +82,13 @@ TEST(BenchReport, JsonHasEveryPointWithItsFiguresAndTheFits) {
   EXPECT_EQ(j["seed"], 1);
   ASSERT_EQ(j["points"].size(), 3u);
   const auto& p = j["points"][1];
-  for (const char* k : {"nodes", "speakers", "sessions", "messages", "updates", "events", "converged",
-                        "converged_at_s", "wall_s", "setup_s", "peak_rss_bytes", "routes_per_node"})
+  for (const char* k :
+       {"nodes", "speakers", "sessions", "messages", "updates", "events", "converged", "outcome",
+        "converged_at_s", "wall_s", "setup_s", "peak_rss_bytes", "routes_per_node"})
     EXPECT_TRUE(p.contains(k)) << k;
   EXPECT_EQ(p["sessions"], 190);
+  EXPECT_EQ(p["outcome"], "converged");
+  EXPECT_EQ(j["points"][2]["outcome"], "error");
   EXPECT_FALSE(p.contains("error"));
   EXPECT_EQ(j["points"][2]["error"], "reflectors: must be at least 1");
   EXPECT_NEAR(j["fits"]["wall_s"]["exponent"].get<double>(), 2.0, 1e-9);
@@ -80,13 +97,13 @@ TEST(BenchReport, JsonHasEveryPointWithItsFiguresAndTheFits) {
 }
 
 TEST(BenchReport, CsvHasAHeaderAndOneLinePerSizeFailuresIncluded) {
-  EXPECT_EQ(
-      bench_csv(sample()),
-      "model,nodes,speakers,sessions,messages,updates,events,converged,converged_at_s,wall_s,setup_s,"
-      "peak_rss_bytes,routes_per_node,error\n"
-      "full-mesh,10,10,45,400,200,410,true,4.500000,0.010000,0.010000,10485760,10.000,\n"
-      "full-mesh,20,20,190,1600,800,1610,true,4.500000,0.040000,0.010000,20971520,20.000,\n"
-      "full-mesh,7,0,0,0,0,0,false,0.000000,0.000000,0.000000,0,0.000,\"reflectors: must be at least 1\"\n");
+  EXPECT_EQ(bench_csv(sample()),
+            "model,nodes,speakers,sessions,messages,updates,events,converged,converged_at_s,wall_s,setup_s,"
+            "peak_rss_bytes,routes_per_node,outcome,error\n"
+            "full-mesh,10,10,45,400,200,410,true,4.500000,0.010000,0.010000,10485760,10.000,converged,\n"
+            "full-mesh,20,20,190,1600,800,1610,true,4.500000,0.040000,0.010000,20971520,20.000,converged,\n"
+            "full-mesh,7,0,0,0,0,0,false,0.000000,0.000000,0.000000,0,0.000,error,\"reflectors: must be at "
+            "least 1\"\n");
 }
 
 TEST(BenchReport, WithOneSizeThereIsNoExponent) {

@@ -57,6 +57,7 @@ TEST(Sweep, MeasuresAFiveNodeMeshInAChildProcess) {
   EXPECT_EQ(p.speakers, 5u);
   EXPECT_EQ(p.sessions, 10u);
   EXPECT_TRUE(p.converged);
+  EXPECT_EQ(p.outcome, Outcome::Converged);
   EXPECT_DOUBLE_EQ(p.routes_per_node, 5.0);
   EXPECT_GT(p.messages, 0u);
   EXPECT_GT(p.peak_rss_bytes, 0u);
@@ -65,6 +66,17 @@ TEST(Sweep, MeasuresAFiveNodeMeshInAChildProcess) {
   EXPECT_EQ(q.messages, p.messages);
   EXPECT_EQ(q.events, p.events);
   EXPECT_EQ(q.converged_at_s, p.converged_at_s);
+}
+
+TEST(Sweep, SaysWhichLimitStoppedARunThatDidNotConverge) {
+  SweepOptions o;
+  o.model = "full-mesh";
+  o.event_limit = 50;
+  const SweepPoint p = measure(o, 5);  // through the child's pipe
+  ASSERT_EQ(p.error, "");
+  EXPECT_FALSE(p.converged);
+  EXPECT_EQ(p.outcome, Outcome::EventLimit);
+  EXPECT_EQ(p.events, 50u);
 }
 
 TEST(Sweep, ReportsAnInvalidSizeAsAnErrorInsteadOfAPoint) {
