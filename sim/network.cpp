@@ -590,8 +590,9 @@ struct Network::Impl {
   // analytic keepalive model can compute any of them (see SimOptions::analytic_keepalives).
   enum class SessionTimerKind : std::uint64_t { Keepalive = 0, Hold = 1 };
   static Time timer_jitter(const Slot& sl, SessionTimerKind kind, Time at, Millis value) {
-    return Rng::keyed(sl.timer_key, (static_cast<std::uint64_t>(at) << 1) | static_cast<std::uint64_t>(kind))
-        .jitter(from_millis(value), 3, 4);
+    return Rng::keyed_jitter(sl.timer_key,
+                             (static_cast<std::uint64_t>(at) << 1) | static_cast<std::uint64_t>(kind),
+                             from_millis(value), 3, 4);
   }
 
   void apply(std::uint32_t id, Action a, const bgp::Step& st, const bgp::Update* update) {
@@ -909,7 +910,7 @@ struct Network::Impl {
   }
 
   // Puts message `m` on connection `c`, arriving at side `to` at time `at`. `counted`: in in_flight.
-  void deliver(std::uint32_t c, int to, bgp::Message m, Time at, bool counted) {
+  void deliver(std::uint32_t c, int to, bgp::Message&& m, Time at, bool counted) {
     Connection& cn = conns[c];
     std::uint32_t mid;
     if (!free_messages.empty()) {

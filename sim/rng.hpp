@@ -7,7 +7,8 @@
 //   - uniform(n):  Lemire's nearly divisionless method (2019) on a 64x64->128-bit product;
 //   - fork(id):    a new generator seeded with SplitMix64's finaliser of the parent's 256-bit
 //                  state folded with the stream id; the parent is not advanced;
-//   - keyed(k, c): a new generator seeded with k xor SplitMix64's output for counter c.
+//   - keyed_jitter(k, c, …): SplitMix64 as the generator, seeded with k xor SplitMix64's output
+//                  for counter c, then the same uniform method.
 // Each speaker or session takes its own stream (Rng::stream(seed, id)), so adding a draw in one
 // place does not shift the numbers that every other component sees.
 #pragma once
@@ -26,6 +27,41 @@ constexpr std::uint64_t splitmix64(std::uint64_t& state) {
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
+
+namespace detail {
+
+// Uniform in [0, n) from generator `g` (anything with next()), without modulo bias: Lemire's
+// nearly divisionless method. Precondition: n > 0 (0 gives 0).
+template <class Gen>
+constexpr std::uint64_t uniform(Gen& g, std::uint64_t n) {
+  __extension__ using u128 = unsigned __int128;
+  u128 m = static_cast<u128>(g.next()) * n;
+  auto low = static_cast<std::uint64_t>(m);
+  if (low < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      m = static_cast<u128>(g.next()) * n;
+      low = static_cast<std::uint64_t>(m);
+    }
+  }
+  return static_cast<std::uint64_t>(m >> 64);
+}
+
+// Uniform in [value * num / den, value] (the lower bound rounded toward zero).
+template <class Gen>
+constexpr Time jitter(Gen& g, Time value, int num, int den) {
+  __extension__ using i128 = __int128;
+  const auto low = static_cast<Time>(static_cast<i128>(value) * num / den);
+  return low + static_cast<Time>(uniform(g, static_cast<std::uint64_t>(value - low) + 1));
+}
+
+// SplitMix64 as a generator of its own: one word of state, cheap to seed.
+struct SplitMix {
+  std::uint64_t state;
+  constexpr std::uint64_t next() { return splitmix64(state); }
+};
+
+}  // namespace detail
 
 class Rng {
  public:
@@ -52,35 +88,22 @@ class Rng {
   }
 
   // Uniform in [0, n), without modulo bias. Precondition: n > 0 (uniform(0) returns 0).
-  constexpr std::uint64_t uniform(std::uint64_t n) {
-    __extension__ using u128 = unsigned __int128;
-    u128 m = static_cast<u128>(next()) * n;
-    auto low = static_cast<std::uint64_t>(m);
-    if (low < n) {
-      const std::uint64_t threshold = (0 - n) % n;
-      while (low < threshold) {
-        m = static_cast<u128>(next()) * n;
-        low = static_cast<std::uint64_t>(m);
-      }
-    }
-    return static_cast<std::uint64_t>(m >> 64);
-  }
+  constexpr std::uint64_t uniform(std::uint64_t n) { return detail::uniform(*this, n); }
 
   // Uniform in [value * num / den, value] (the lower bound rounded toward zero), e.g. (3, 4)
   // for BIRD's timer jitter of 0.75..1.0. Preconditions: value >= 0, 0 <= num <= den, den > 0.
-  constexpr Time jitter(Time value, int num, int den) {
-    __extension__ using i128 = __int128;
-    const auto low = static_cast<Time>(static_cast<i128>(value) * num / den);
-    return low + static_cast<Time>(uniform(static_cast<std::uint64_t>(value - low) + 1));
-  }
+  constexpr Time jitter(Time value, int num, int den) { return detail::jitter(*this, value, num, den); }
 
-  // A counter-based generator: the one for `counter` in the sequence named by `key`. Any member
-  // of such a sequence is had without drawing the ones before it (the simulator keys the jitter
-  // of a BGP session's keepalive and hold timers by the time they start, so that it can compute
-  // a keepalive's effect without simulating the keepalives before it).
-  static constexpr Rng keyed(std::uint64_t key, std::uint64_t counter) {
+  // A counter-based draw: jitter(value, num, den) for member `counter` of the sequence named by
+  // `key`, had without drawing the members before it (the simulator keys the jitter of a BGP
+  // session's keepalive and hold timers by the time they start, so that it can compute a
+  // keepalive's effect without simulating the keepalives before it). Drawn from SplitMix64
+  // seeded with key ^ SplitMix64(counter): seeding xoshiro's 256 bits would cost more than the
+  // draw, and this runs on every message received.
+  static constexpr Time keyed_jitter(std::uint64_t key, std::uint64_t counter, Time value, int num, int den) {
     std::uint64_t c = counter;
-    return Rng(key ^ splitmix64(c));
+    detail::SplitMix g{key ^ splitmix64(c)};
+    return detail::jitter(g, value, num, den);
   }
 
   // A new generator for `stream_id`, derived from the current state; *this is not advanced.

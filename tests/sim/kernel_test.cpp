@@ -630,6 +630,29 @@ TEST(Rng, ForksAreDeterministicIndependentAndLeaveTheParentAlone) {
   }
 }
 
+TEST(Rng, KeyedJitterDependsOnlyOnKeyAndCounterAndCoversItsRange) {
+  // The same (key, counter) always gives the same draw, whatever was drawn before or in which order.
+  std::vector<Time> forward, backward(1000);
+  for (std::uint64_t c = 0; c < 1000; ++c) forward.push_back(Rng::keyed_jitter(9, c, 30 * kSecond, 3, 4));
+  for (std::uint64_t c = 1000; c-- > 0;) backward[c] = Rng::keyed_jitter(9, c, 30 * kSecond, 3, 4);
+  EXPECT_EQ(forward, backward);
+  EXPECT_EQ(Rng::keyed_jitter(9, 1, 30 * kSecond, 3, 4), 23'996'889);  // pinned: the algorithm is the spec
+  // In [22.5 s, 30 s], spread over it, different for another key.
+  Time low = 30 * kSecond, high = 0, sum = 0;
+  std::size_t same_for_other_key = 0;
+  for (std::uint64_t c = 0; c < 1000; ++c) {
+    const Time t = forward[c];
+    ASSERT_GE(t, 22'500 * kMillisecond);
+    ASSERT_LE(t, 30 * kSecond);
+    low = std::min(low, t), high = std::max(high, t), sum += t;
+    same_for_other_key += Rng::keyed_jitter(10, c, 30 * kSecond, 3, 4) == t;
+  }
+  EXPECT_LT(low, 22'600 * kMillisecond);
+  EXPECT_GT(high, 29'900 * kMillisecond);
+  EXPECT_NEAR(static_cast<double>(sum) / 1000.0, 26'250'000.0, 150'000.0);
+  EXPECT_EQ(same_for_other_key, 0u);
+}
+
 TEST(Rng, UniformStaysInRangeAndCoversIt) {
   Rng r(1);
   EXPECT_EQ(r.uniform(1), 0u);
