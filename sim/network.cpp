@@ -1270,7 +1270,10 @@ struct Network::Impl {
         break;
     }
     flush_all();
-    if (in_flight == 0 && !check_pending()) schedule_check();
+    // The network went quiet: check for convergence. Not when it has converged and nothing has
+    // changed since (note_change clears converged_at), as when only keepalives come and go —
+    // unless run() waits for the check to stop it.
+    if (in_flight == 0 && (!converged_at || stop_on_convergence) && !check_pending()) schedule_check();
   }
 };
 
