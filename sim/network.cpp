@@ -104,9 +104,9 @@ struct Network::Impl {
     Time hold_start = 0;
     // Analytic keepalives (SimOptions::analytic_keepalives). ka_lazy: the keepalives this end
     // sends are not events but the chain ka_next, ka_next + jitter, … (advance_keepalives counts
-    // them and remembers the last two sent); hold_lazy: the peer's keepalives to this end are
-    // lazy, so this end's hold timer is not in the queue (it cannot fire while they arrive).
-    // Invariant: hold_lazy on one end exactly when ka_lazy on the other.
+    // them and restarts the peer's hold timer as they arrive); hold_lazy: the peer's keepalives to this end
+    // are lazy, so this end's hold timer is not in the queue (it cannot fire while they arrive). Invariant:
+    // hold_lazy on one end exactly when ka_lazy on the other.
     bool ka_lazy = false, hold_lazy = false;
     Time ka_next = 0;
     Time ka_last = kNoTime;  // the last lazy keepalive sent, while it may still be travelling
@@ -437,7 +437,9 @@ struct Network::Impl {
   // reconfiguration, which may cut the path. Their effects are then exactly those of the events:
   // the keepalives counted, the last one still travelling delivered as a message, the hold timer
   // re-armed at its deadline from its last restart. Only the kernel's event count and fingerprint
-  // differ.
+  // differ. One approximation: a lazy keepalive due in the very microsecond of the event that
+  // materialises it goes after that event (as an event, it might have gone before: same time,
+  // earlier sequence number).
 
   bool analytic() const { return opts.analytic_keepalives && !opts.detailed_timers && !opts.trace; }
 
