@@ -460,8 +460,9 @@ struct Network::Impl {
   // Called where slot `id`'s keepalive timer restarts: makes its keepalives lazy and returns true
   // when that is safe. Safe: both ends Established on an open connection with the path up; the
   // longest gap between keepalives (the keepalive time) shorter than the peer's shortest hold
-  // time (3/4 of it, the jitter's low end); and the latency shorter than the shortest gap, so that
-  // at most one keepalive travels at a time.
+  // time (3/4 of it, the jitter's low end); the latency shorter than the shortest gap, so that at
+  // most one keepalive travels at a time; and the peer's running hold timer due after the
+  // keepalive just sent arrives.
   bool start_lazy_keepalives(std::uint32_t id) {
     Slot& sl = slots[id];
     if (!analytic() || sl.state != State::Established || sl.conn == kNone) return false;
@@ -474,6 +475,11 @@ struct Network::Impl {
     if (!underlay.reachable(cn.host[side], cn.host[1 - side])) return false;
     const Time keepalive = from_millis(sl.negotiated.keepalive), hold = from_millis(pl.negotiated.hold);
     if (4 * keepalive >= 3 * hold || 4 * cn.latency >= 3 * keepalive) return false;
+    // The peer's hold timer must outlast the keepalive just sent, which after an outage it may
+    // not: it runs from the last message that got through.
+    const Time deadline =
+        pl.hold_start + timer_jitter(pl, SessionTimerKind::Hold, pl.hold_start, pl.negotiated.hold);
+    if (deadline <= kernel.now() + cn.latency) return false;
     sl.ka_lazy = true;
     sl.ka_next =
         kernel.now() + timer_jitter(sl, SessionTimerKind::Keepalive, kernel.now(), sl.negotiated.keepalive);
