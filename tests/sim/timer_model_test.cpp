@@ -229,9 +229,9 @@ TEST(AnalyticKeepalives, GiveTheSameRunAsEventsWhenFaultsCatchKeepalivesInFlight
   w.both([](Network& n) { n.run_until(n.now() + 20 * kSecond); }, "after convergence");
 }
 
-// Random timelines of faults at random times, compared after every step (this found that a
-// session must not turn lazy while its peer's hold timer, running since before an outage, is
-// due before the next keepalive arrives; 400 seeds passed once, 20 run each time).
+// Random timelines of faults and reconfigurations at random times, compared after every step (this found that
+// a session must not turn lazy while its peer's hold timer, running since before an outage, is due before the
+// next keepalive arrives; 400 seeds passed once, 20 run each time).
 void random_faults(const std::string& fixture, std::uint64_t seed, const std::vector<std::string>& hosts,
                    const std::vector<std::string>& segments) {
   SCOPED_TRACE(fixture + " seed " + std::to_string(seed));
@@ -245,7 +245,13 @@ void random_faults(const std::string& fixture, std::uint64_t seed, const std::ve
     const auto& segment = segments[rng.uniform(segments.size())];
     std::string what;
     std::function<void(Network&)> fault;
-    switch (rng.uniform(7)) {
+    // A reconfiguration to other timers on one speaker's sessions (which restarts them).
+    const Millis hold = rng.uniform(2) ? 9'000 : 30'000;
+    auto speakers = derive_speakers(w.t);
+    for (auto& sp : speakers)
+      if (sp.name == host)
+        for (auto& nb : sp.neighbors) nb.timers.hold = hold;
+    switch (rng.uniform(8)) {
       case 0:
         what = "fail " + host, fault = [&](Network& n) { n.fail_host(host); };
         break;
@@ -263,6 +269,10 @@ void random_faults(const std::string& fixture, std::uint64_t seed, const std::ve
         break;
       case 5:
         what = segment + " up", fault = [&](Network& n) { n.set_segment_up(segment, true); };
+        break;
+      case 6:
+        what = "reconfigure " + host + " to hold " + std::to_string(hold) + " ms",
+        fault = [&](Network& n) { n.reconfigure(w.t, speakers); };
         break;
       default:
         what = "run to convergence", fault = [](Network& n) { n.run(); };
