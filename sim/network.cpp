@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cassert>
 #include <deque>
+#include <functional>
 #include <map>
 #include <ostream>
+#include <queue>
 #include <set>
 #include <unordered_map>
 
@@ -188,6 +190,12 @@ struct Network::Impl {
   SessionTimer check;
   bool stop_on_convergence = false;
   std::size_t lazy_ends = 0;  // slots with ka_lazy
+  // (ka_next, slot) of lazy slots, earliest first, so that counting the keepalives sent by now
+  // touches only the slots that sent one since the last count (counters() is read after every
+  // step of a scenario). An entry whose slot is no longer lazy, or has moved on, is stale.
+  std::priority_queue<std::pair<Time, std::uint32_t>, std::vector<std::pair<Time, std::uint32_t>>,
+                      std::greater<>>
+      lazy_due;
   std::optional<Time> converged_at;
 
   Impl(const Topology& t, std::vector<SpeakerConfig> cfgs, SimOptions o) : opts(o), underlay(t) {
@@ -487,6 +495,7 @@ struct Network::Impl {
     pl.hold_lazy = true;
     cancel_timer(pl.hold_timer);
     ++lazy_ends;
+    lazy_due.emplace(sl.ka_next, id);
     return true;
   }
 
@@ -515,10 +524,17 @@ struct Network::Impl {
     }
   }
 
+  // Counts every keepalive sent by now (between runs).
   void advance_all_keepalives() {
-    if (lazy_ends == 0) return;
-    for (std::uint32_t id = 0; id < slots.size(); ++id)
-      if (slots[id].ka_lazy) advance_keepalives(id, Moment::BetweenRuns);
+    const Time t = kernel.now() + 1;
+    while (!lazy_due.empty() && lazy_due.top().first < t) {
+      const auto [due, id] = lazy_due.top();
+      lazy_due.pop();
+      Slot& sl = slots[id];
+      if (!sl.ka_lazy || sl.ka_next != due) continue;  // stale
+      advance_keepalives(id, Moment::BetweenRuns);
+      lazy_due.emplace(sl.ka_next, id);
+    }
   }
 
   // Turns slot `id`'s lazy keepalives back into events at the current time: its keepalive timer
