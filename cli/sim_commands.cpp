@@ -69,7 +69,8 @@ Simulation simulate(const Topology& t, const SimArgs& a, std::optional<sim::Time
   return s;
 }
 
-std::optional<sim::SpeakerId> speaker_arg(const sim::Network& net, const std::string& name, std::ostream& err) {
+std::optional<sim::SpeakerId> speaker_arg(const sim::Network& net, const std::string& name,
+                                          std::ostream& err) {
   auto id = net.find_speaker(name);
   if (!id) {
     err << "error: no node or router named '" << name << "' runs BGP in this topology\n";
@@ -98,15 +99,21 @@ void register_sim_commands(CLI::App& app, SimArgs& a) {
         ->default_val(sim::SimOptions{}.event_limit)
         ->group("Limits");
   };
-  auto* simulate_cmd = app.add_subcommand("simulate", "Simulate a topology to convergence and summarise the run");
+  auto* simulate_cmd =
+      app.add_subcommand("simulate", "Simulate a topology to convergence and summarise the run");
   common(simulate_cmd);
-  simulate_cmd->add_option("--until", a.until, "simulate until this simulated time (e.g. 90s) instead of to convergence");
-  simulate_cmd->add_option("--trace", a.trace, "write every BGP message and FSM transition to this file as JSON lines");
-  auto* status_cmd = app.add_subcommand("status", "BGP sessions of the whole cluster, or of one node or router");
+  simulate_cmd->add_option("--until", a.until,
+                           "simulate until this simulated time (e.g. 90s) instead of to convergence");
+  simulate_cmd->add_option("--trace", a.trace,
+                           "write every BGP message and FSM transition to this file as JSON lines");
+  auto* status_cmd =
+      app.add_subcommand("status", "BGP sessions of the whole cluster, or of one node or router");
   common(status_cmd);
   status_cmd->add_option("--node", a.node, "one node or router: calicoctl's node status table for it");
-  status_cmd->add_option("--at", a.at, "show the state at this simulated time (e.g. 3s) instead of after convergence");
-  auto* routes_cmd = app.add_subcommand("routes", "The routes of one node or router, and why the best ones are best");
+  status_cmd->add_option("--at", a.at,
+                         "show the state at this simulated time (e.g. 3s) instead of after convergence");
+  auto* routes_cmd =
+      app.add_subcommand("routes", "The routes of one node or router, and why the best ones are best");
   common(routes_cmd);
   routes_cmd->add_option("--node", a.node, "the node or router")->required();
   routes_cmd->add_option("--prefix", a.prefix, "only this prefix (or the prefixes inside it)");
@@ -126,6 +133,15 @@ int run_sim_command(CLI::App& app, const SimArgs& a) {
   if (limit && *limit <= 0) {
     if (*limit == 0) std::cerr << "error: --max-sim-time must be longer than 0\n";
     return 2;
+  }
+  // A time asked for with --until/--at is a limit the user set: it raises the default limit, and
+  // one below it that the user set is said, not silently applied.
+  if (at && *at > limit.value_or(sim::SimOptions{}.time_limit)) {
+    if (a.max_sim_time.empty())
+      limit = *at;
+    else
+      std::cerr << "warning: " << (*simulate_cmd ? "--until " : "--at ") << sim::format_time(*at)
+                << " is after --max-sim-time " << sim::format_time(*limit) << "; the run stops there\n";
   }
   std::ofstream trace_file;
   if (!a.trace.empty()) {

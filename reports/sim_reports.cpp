@@ -33,14 +33,16 @@ std::string node_status(const sim::Network& net, sim::SpeakerId node) {
   return node_status(net.sessions(node), net.now(), net.epoch_of_day());
 }
 
-std::string node_status(const std::vector<sim::SessionStatus>& sessions, sim::Time up, sim::Time epoch_of_day) {
+std::string node_status(const std::vector<sim::SessionStatus>& sessions, sim::Time up,
+                        sim::Time epoch_of_day) {
   std::string out = "calico-node container is running. Status: Up " + uptime(up) + "\n";
   for (Family f : {Family::V4, Family::V6}) {
     std::vector<Row> rows;
     for (const auto& s : sessions) {
       if (s.peer_address.family != f || s.type == PeerType::Fabric) continue;
       rows.push_back({to_string(s.peer_address), std::string(sim::to_string(s.type)),
-                      std::string(bgp::to_string(s.proto)), sim::format_clock(s.since, epoch_of_day), s.info()});
+                      std::string(bgp::to_string(s.proto)), sim::format_clock(s.since, epoch_of_day),
+                      s.info()});
     }
     out += std::string("\n") + (f == Family::V4 ? "IPv4" : "IPv6") + " BGP status\n";
     if (rows.empty()) {
@@ -97,8 +99,14 @@ std::string routes_table(const sim::Network& net, sim::SpeakerId speaker,
 std::string simulate_summary(const sim::Network& net, const sim::RunResult& result) {
   std::ostringstream o;
   o << "outcome: " << sim::to_string(result.outcome);
-  if (result.converged_at) o << " at " << sim::format_time(*result.converged_at);
-  o << " (simulation stopped at " << sim::format_time(result.time) << ")\n";
+  if (result.outcome == sim::Outcome::Converged && result.converged_at)
+    o << " at " << sim::format_time(*result.converged_at) << " (simulation stopped at "
+      << sim::format_time(result.time) << ")\n";
+  else if (result.converged_at)  // stopped at a time asked for, after converging
+    o << " (converged at " << sim::format_time(*result.converged_at) << "; simulation stopped at "
+      << sim::format_time(result.time) << ")\n";
+  else
+    o << " (simulation stopped at " << sim::format_time(result.time) << ")\n";
   std::size_t total = 0, up = 0;
   std::optional<sim::Time> first, last;
   for (sim::SpeakerId id = 0; id < net.speaker_count(); ++id)
