@@ -53,15 +53,16 @@
 namespace peerlab::bgp {
 
 // What the policy needs to know about one session, from our side.
+// (Ordered by alignment: the simulator keeps one per session end.)
 struct SessionParams {
   AsNumber local_as = 0;
   AsNumber peer_as = 0;
-  bool ibgp = false;             // local_as == peer_as
-  bool rr_client = false;        // the neighbour is our route-reflector client
   std::uint32_t cluster_id = 0;  // the cluster id in effect on this session
   std::uint32_t router_id = 0;   // our BGP identifier
-  IpAddr local_address;          // our end of the session: the NEXT_HOP we set
   int allow_local_as = 0;        // BIRD `allow local as N`
+  IpAddr local_address;          // our end of the session: the NEXT_HOP we set
+  bool ibgp = false;             // local_as == peer_as
+  bool rr_client = false;        // the neighbour is our route-reflector client
   bool next_hop_self = false;
   bool next_hop_keep = false;
   bool operator==(const SessionParams&) const = default;

@@ -71,7 +71,7 @@ const Kernel::Entry* Kernel::scan(std::size_t b) {
       continue;
     }
     const Timer& t = timers_[e.ref];
-    if (!t.has_guard || t.guard_seq != e.seq || !t.armed) continue;  // dead
+    if (t.guard_seq != e.seq || !t.armed()) continue;  // dead
     if (t.seq == e.seq) {
       best = i;
       continue;
@@ -137,9 +137,9 @@ void Kernel::compact() {
           if (!keep) release_slot(e.ref);
         } else {
           Timer& t = timers_[e.ref];
-          const bool valid = t.has_guard && t.guard_seq == e.seq;
-          if (valid && !t.armed) t.has_guard = false;  // an idle guard
-          keep = valid && t.armed;
+          const bool valid = t.guard_seq == e.seq;
+          if (valid && !t.armed()) t.guard_seq = kNoSeq;  // an idle guard
+          keep = valid && t.armed();
         }
         if (keep) {
           guards += e.tag == kGuardTag;

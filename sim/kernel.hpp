@@ -272,20 +272,18 @@ class Kernel {
       detail::schedule_in_past(at, now_);
     }
     Timer& t = timers_[id];
-    if (t.armed) {
+    if (t.armed())
       ++stats_.cancelled;
-    } else {
-      t.armed = true;
+    else
       ++armed_timers_;
-    }
     t.at = at;
     t.seq = seq_++;
     t.arg = arg;
     ++stats_.scheduled;
     // The new key (at, seq) is before the guard's iff at < guard_at: seq is fresh, hence larger
     // than the guard's, so equal times never put the new key first.
-    if (!t.has_guard || at < t.guard_at) {
-      if (t.has_guard) ++stale_guards_;
+    if (!t.has_guard() || at < t.guard_at) {
+      if (t.has_guard()) ++stale_guards_;
       push_guard(id);
     }
     const std::uint64_t live = pending_count();
@@ -295,13 +293,13 @@ class Kernel {
   // Same as cancel() of the armed event; returns whether the timer was armed.
   bool disarm(TimerId id) {
     Timer& t = timers_[id];
-    if (!t.armed) return false;
-    t.armed = false;
+    if (!t.armed()) return false;
+    t.seq = kNoSeq;
     --armed_timers_;
     ++stats_.cancelled;
     return true;
   }
-  bool armed(TimerId id) const { return timers_[id].armed; }
+  bool armed(TimerId id) const { return timers_[id].armed(); }
   // When an armed timer fires.
   Time deadline(TimerId id) const { return timers_[id].at; }
   std::size_t timer_count() const { return timers_.size(); }
@@ -379,17 +377,20 @@ class Kernel {
   static_assert(sizeof(Entry) == 24);
   static_assert(std::is_trivially_copyable_v<Entry>);
 
+  // No sequence number is ever kNoSeq (it would take 2^64 insertions), so it marks "none" in a
+  // Timer instead of two flags (which would cost 8 bytes more per timer, with padding).
+  static constexpr std::uint64_t kNoSeq = std::numeric_limits<std::uint64_t>::max();
   struct Timer {
-    Time at = 0;  // the armed key (at, seq)
-    std::uint64_t seq = 0;
+    Time at = 0;                 // the armed key (at, seq)
+    std::uint64_t seq = kNoSeq;  // kNoSeq: disarmed
     std::uint64_t arg = 0;
-    Time guard_at = 0;            // the valid guard's key, when has_guard (its seq is older than
-    std::uint64_t guard_seq = 0;  // seq); a guard entry with another seq is stale
+    Time guard_at = 0;                 // the valid guard's key (its seq is older than seq); a
+    std::uint64_t guard_seq = kNoSeq;  // guard entry with another seq is stale. kNoSeq: none
     std::uint32_t kind = 0, target = 0;
-    bool armed = false;
-    bool has_guard = false;
+    bool armed() const { return seq != kNoSeq; }
+    bool has_guard() const { return guard_seq != kNoSeq; }
   };
-  static_assert(sizeof(Timer) <= 56);  // two per BGP session end
+  static_assert(sizeof(Timer) <= 48);  // two per BGP session end
 
   // 8 levels of 256 buckets, one level per byte of the 64-bit (biased) time.
   static constexpr int kLevels = 8;
@@ -453,7 +454,6 @@ class Kernel {
 
   void push_guard(TimerId id) {
     Timer& t = timers_[id];
-    t.has_guard = true;
     t.guard_at = t.at;
     t.guard_seq = t.seq;
     ++guards_;
@@ -498,13 +498,13 @@ class Kernel {
       return State::Dead;
     }
     Timer& t = timers_[e.ref];
-    if (!t.has_guard || t.guard_seq != e.seq) {  // superseded by an earlier guard
+    if (t.guard_seq != e.seq) {  // superseded by an earlier guard
       --stale_guards_;
       --guards_;
       return State::Dead;
     }
-    if (!t.armed) {  // disarmed since
-      t.has_guard = false;
+    if (!t.armed()) {  // disarmed since
+      t.guard_seq = kNoSeq;
       --guards_;
       return State::Dead;
     }
@@ -586,8 +586,8 @@ class Kernel {
     if (top->tag == kGuardTag) {
       // A timer at its own key: the event is the one arm() stood for.
       Timer& t = timers_[top->ref];
-      t.armed = false;
-      t.has_guard = false;
+      t.seq = kNoSeq;
+      t.guard_seq = kNoSeq;
       --armed_timers_;
       --guards_;
       event.arg = t.arg;

@@ -40,6 +40,8 @@ using bgp::State;
 
 constexpr std::uint32_t kNone = 0xFFFFFFFFU;
 constexpr Time kNoTime = -1;
+// Slot::peer_host before the lookup (kNoHost is the looked-up answer "nobody").
+constexpr HostId kUnknownHost = kNoHost - 1;
 // The stream id, under a session's own stream, of the key of its keepalive and hold timer draws.
 constexpr std::uint64_t kTimerKeyStream = 0x74696d657273ULL;  // "timers"
 
@@ -64,61 +66,73 @@ struct Network::Impl {
   // The hold and keepalive timers of a session. The hold timer restarts on every message received,
   // so by default both are the kernel's re-armable timers (no queue operation per restart, same
   // firing order, events and fingerprint as a cancel plus a schedule; see kernel.hpp), created on
-  // first use. SimOptions::detailed_timers schedules and cancels plain events instead.
+  // first use. SimOptions::detailed_timers schedules and cancels plain events instead. The mode is
+  // fixed for the life of the network, so one field serves both: the event's handle, or the timer
+  // id in handle.slot (kNone until first use).
   struct SessionTimer {
     EventHandle handle;
-    Kernel::TimerId id = kNone;
+    Kernel::TimerId& id() { return handle.slot; }
+    Kernel::TimerId id() const { return handle.slot; }
   };
+  static_assert(EventHandle::kNoSlot == kNone);
 
-  // One end of one session.
+  // One end of one session. A 1,000-node mesh has a million of them, so the fields are ordered by
+  // alignment to leave no padding (256 bytes; every 8 bytes here is 8 MB there).
   struct Slot {
+    // The neighbour's configuration. Not a copy (the configuration is 168 bytes): it points into
+    // the speaker's SpeakerConfig::neighbors, or into Impl::owned_cfgs for a dynamic session and
+    // for one removed by a reconfiguration. Invariant: valid for the life of the network
+    // (reconfigure() re-points before it replaces).
+    NeighborConfig* cfg = nullptr;
+    Rng rng{0};
+    // Names the counter-based draws of the negotiated keepalive and hold timers (timer_jitter).
+    std::uint64_t timer_key = 0;
+    Time since = 0;
+    Time established_at = kNoTime;  // the last time it became Established (kNoTime: never)
+    // When the hold timer last (re)started: its deadline is hold_start + its jitter at that time.
+    Time hold_start = 0;
+    // Analytic keepalives (SimOptions::analytic_keepalives): see ka_lazy below.
+    Time ka_next = 0;
+    Time ka_last = kNoTime;  // the last lazy keepalive sent, while it may still be travelling
+    std::uint64_t updates_received = 0, updates_sent = 0;
+    bgp::ErrorWait error_wait;
+    bgp::NegotiatedTimers negotiated;
+
     SpeakerId speaker = 0;
     bgp::PeerIndex index = 0;  // PeerIndex in the speaker's RIBs
-    // The neighbour's configuration. Not a copy (a 1,000-node mesh has a million session ends and
-    // the configuration is 168 bytes): it points into the speaker's SpeakerConfig::neighbors, or
-    // into Impl::owned_cfgs for a dynamic session and for one removed by a reconfiguration.
-    // Invariant: valid for the life of the network (reconfigure() re-points before it replaces).
-    NeighborConfig* cfg = nullptr;
-    // The host that owns cfg->peer_address (kNoHost: nobody), looked up on the first connect;
-    // ownership changes only when reconfigure() rebuilds the underlay, which forgets it.
-    HostId peer_host = kNoHost;
-    bool peer_host_known = false;
+    // The host that owns cfg->peer_address (kNoHost: nobody; kUnknownHost: not looked up yet),
+    // looked up on the first connect; ownership changes only when reconfigure() rebuilds the
+    // underlay, which forgets it.
+    HostId peer_host = kUnknownHost;
+    std::uint32_t conn = kNone;          // the connection the session runs on
+    std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
+    EventHandle connect_timer, error_wait_timer, gr_timer;
+    SessionTimer hold_timer, keepalive_timer;
     bgp::SessionParams params;
+    bgp::LastError error;
+
     bool alive = true;     // still configured
     bool dynamic = false;  // created from a neighbour range
     State state = State::Idle;
     bgp::ProtoState proto = bgp::ProtoState::Down;
-    bgp::LastError error;
-    bgp::ErrorWait error_wait;
-    Time since = 0;
-    std::optional<Time> established_at;
-    bgp::NegotiatedTimers negotiated;
     bool gr_negotiated = false;
     bool has_stale = false;  // routes kept by graceful restart wait for End-of-RIB or the timer
-    EventHandle connect_timer, error_wait_timer, gr_timer;
-    SessionTimer hold_timer, keepalive_timer;
-    std::uint32_t conn = kNone;          // the connection the session runs on
-    std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
-    Rng rng{0};
-    // Names the counter-based draws of the negotiated keepalive and hold timers (timer_jitter).
-    std::uint64_t timer_key = 0;
-    // When the hold timer last (re)started: its deadline is hold_start + its jitter at that time.
-    Time hold_start = 0;
-    // Analytic keepalives (SimOptions::analytic_keepalives). ka_lazy: the keepalives this end
-    // sends are not events but the chain ka_next, ka_next + jitter, … (advance_keepalives counts
-    // them and restarts the peer's hold timer as they arrive); hold_lazy: the peer's keepalives to this end
-    // are lazy, so this end's hold timer is not in the queue (it cannot fire while they arrive). Invariant:
-    // hold_lazy on one end exactly when ka_lazy on the other.
+    bool out_dirty = false;  // in its speaker's `dirty` list (Speaker::pending_out)
+    // Analytic keepalives. ka_lazy: the keepalives this end sends are not events but the chain
+    // ka_next, ka_next + jitter, … (advance_keepalives counts them and restarts the peer's hold
+    // timer as they arrive); hold_lazy: the peer's keepalives to this end are lazy, so this end's
+    // hold timer is not in the queue (it cannot fire while they arrive). Invariant: hold_lazy on
+    // one end exactly when ka_lazy on the other.
     bool ka_lazy = false, hold_lazy = false;
-    Time ka_next = 0;
-    Time ka_last = kNoTime;  // the last lazy keepalive sent, while it may still be travelling
-    std::uint64_t updates_received = 0, updates_sent = 0;
   };
+  static_assert(sizeof(Slot) <= 256);
 
   struct Connection {
     std::uint32_t slot[2] = {kNone, kNone};  // [0] initiator, [1] acceptor
     HostId host[2] = {kNoHost, kNoHost};
-    IpAddr addr[2];
+    // The addresses are the initiator's: its session's local address and peer address (not kept
+    // here: they cannot change while the connect is open, a changed configuration restarts the
+    // session, which abandons it).
     Time latency = 0;
     Time last_delivery[2] = {0, 0};  // per receiving side, to keep each direction in order
     bool open = true;
@@ -143,7 +157,12 @@ struct Network::Impl {
     std::vector<bool> in_broadcast;
     std::vector<bgp::PeerFacts> facts;  // by PeerIndex
     bgp::PeerFacts self;
-    std::vector<std::vector<bgp::OutChange>> pending_out;  // by PeerIndex, flushed after each event
+    // UPDATE changes not yet sent, for every peer, in the order they were made; flushed after each
+    // event, peer by peer in `dirty` order. One vector per speaker rather than one per peer: a
+    // vector per session end cost ~56 bytes (its header and a heap block), a million in a
+    // 1,000-node mesh. Invariant: a peer has entries here only if it is in `dirty`, and it is in
+    // `dirty` exactly when its Slot::out_dirty is set.
+    std::vector<bgp::OutChange> pending_out;
     std::vector<bgp::PeerIndex> dirty;
     std::vector<bgp::PrefixId> originated;
     // cfg.export_only_within's verdict per PrefixId (0: not known yet, 1: inside, 2: outside);
@@ -165,6 +184,9 @@ struct Network::Impl {
   std::vector<Speaker> speakers;
   std::vector<SpeakerId> dirty_speakers;     // speakers with UPDATEs to flush after this event
   std::vector<bgp::OutChange> pack_scratch;  // reused by every flush (bgp::pack_updates)
+  // Reused by group_pending: rank of each dirty peer, group boundaries, the grouped changes.
+  std::vector<std::uint32_t> group_rank, group_start;
+  std::vector<bgp::OutChange> group_scratch;
   std::vector<std::pair<bgp::PrefixId, bgp::Best>> export_scratch;  // reused by export_all
   std::vector<SpeakerId> speaker_of_host;                           // HostId -> speaker, kNone when none
   std::vector<Slot> slots;
@@ -205,6 +227,8 @@ struct Network::Impl {
     std::size_t session_ends = 0;
     for (const auto& c : cfgs) session_ends += c.neighbors.size();
     slots.reserve(session_ends);
+    // One connection per session in a cold start where no connects collide (more grow the table).
+    conns.reserve(session_ends / 2);
     // The hold and keepalive timers of every session end, and the convergence check.
     if (!opts.detailed_timers) kernel.reserve_timers(2 * session_ends + 1);
     for (auto& c : cfgs) add_speaker(std::move(c));
@@ -276,7 +300,6 @@ struct Network::Impl {
     const std::size_t n_neighbors = sp.cfg.neighbors.size();
     sp.slots.reserve(n_neighbors);
     sp.facts.reserve(n_neighbors);
-    sp.pending_out.reserve(n_neighbors);
     sp.slot_by_peer.reserve(n_neighbors);
     for (auto& n : sp.cfg.neighbors) add_slot(id, &n, false, /*bulk=*/true);
     std::sort(sp.slot_by_peer.begin(), sp.slot_by_peer.end());
@@ -318,7 +341,6 @@ struct Network::Impl {
       s.slot_by_peer.insert(std::lower_bound(s.slot_by_peer.begin(), s.slot_by_peer.end(), entry), entry);
     if (reflect_target) s.reflect_targets.push_back(slots[id].index);
     s.facts.push_back(bgp::peer_facts(slots[id].params, n.peer_address, 0));
-    s.pending_out.emplace_back();
     ++not_established;
     return id;
   }
@@ -392,7 +414,8 @@ struct Network::Impl {
     s.broadcast.clear();
     s.in_broadcast.clear();
     s.out = bgp::AdjRibOut();
-    for (auto& po : s.pending_out) po.clear();
+    s.pending_out.clear();
+    for (bgp::PeerIndex to : s.dirty) slots[s.slots[to]].out_dirty = false;
     s.dirty.clear();
     if (!all.empty()) note_change();
     // Dynamic sessions disappear with the process.
@@ -411,14 +434,15 @@ struct Network::Impl {
   }
 
   bool check_pending() const {
-    return check.id != kNone ? kernel.armed(check.id) : kernel.pending(check.handle);
+    if (opts.detailed_timers) return kernel.pending(check.handle);
+    return check.id() != kNone && kernel.armed(check.id());
   }
 
   void cancel_timer(SessionTimer& t) {
-    if (t.id != kNone)
-      kernel.disarm(t.id);
-    else
+    if (opts.detailed_timers)
       kernel.cancel(t.handle);
+    else if (t.id() != kNone)
+      kernel.disarm(t.id());
   }
 
   // Equivalent to cancel_timer then scheduling the timer's event `delay` from now.
@@ -428,8 +452,8 @@ struct Network::Impl {
       t.handle = kernel.schedule_in(delay, kind, slot);
       return;
     }
-    if (t.id == kNone) t.id = kernel.new_timer(kind, slot);
-    kernel.arm(t.id, kernel.now() + delay);
+    if (t.id() == kNone) t.id() = kernel.new_timer(kind, slot);
+    kernel.arm(t.id(), kernel.now() + delay);
   }
 
   // ---- analytic keepalives (SimOptions::analytic_keepalives) ------------------------------------
@@ -453,8 +477,8 @@ struct Network::Impl {
 
   // Arms a re-armable session timer at absolute time `at`.
   void arm_at(SessionTimer& t, Time at, EventKind kind, std::uint32_t slot) {
-    if (t.id == kNone) t.id = kernel.new_timer(kind, slot);
-    kernel.arm(t.id, at);
+    if (t.id() == kNone) t.id() = kernel.new_timer(kind, slot);
+    kernel.arm(t.id(), at);
   }
 
   // The other end of slot `id`'s connection (kNone when none).
@@ -635,14 +659,14 @@ struct Network::Impl {
         std::vector<bgp::PrefixId> affected;
         sp.in.release_peer(sl.index, affected);
         sp.out.clear_peer(sl.index);
-        sp.pending_out[sl.index].clear();
+        drop_pending(sp, sl.index);
         for (auto p : affected) route_changed(sl.speaker, p);
         break;
       }
       case Action::RetainStaleRoutes:
         sl.has_stale = sp.in.mark_stale(sl.index) > 0;
         sp.out.clear_peer(sl.index);
-        sp.pending_out[sl.index].clear();
+        drop_pending(sp, sl.index);
         kernel.cancel(sl.gr_timer);
         sl.gr_timer = kernel.schedule_in(from_millis(t.graceful_restart_time), kGracefulRestartTimer, id);
         break;
@@ -712,13 +736,11 @@ struct Network::Impl {
 
   // ---- TCP -------------------------------------------------------------------------------------
 
-  std::uint32_t new_conn(std::uint32_t id, HostId to, const IpAddr& to_addr, Time latency) {
+  std::uint32_t new_conn(std::uint32_t id, HostId to, Time latency) {
     Connection c;
     c.slot[0] = id;
     c.host[0] = speakers[slots[id].speaker].host;
-    c.addr[0] = slots[id].params.local_address;
     c.host[1] = to;
-    c.addr[1] = to_addr;
     c.latency = std::max<Time>(latency, 1);
     conns.push_back(c);
     return static_cast<std::uint32_t>(conns.size() - 1);
@@ -729,13 +751,10 @@ struct Network::Impl {
     Speaker& sp = speakers[sl.speaker];
     if (sl.pending_conn != kNone) abandon(sl.pending_conn);
     ++counters.connects;
-    if (!sl.peer_host_known) {
-      sl.peer_host = underlay.owner_of(sl.cfg->peer_address);
-      sl.peer_host_known = true;
-    }
+    if (sl.peer_host == kUnknownHost) sl.peer_host = underlay.owner_of(sl.cfg->peer_address);
     const HostId to = sl.peer_host;
     UnderlayPath path = to == kNoHost ? UnderlayPath{} : underlay.path(sp.host, to);
-    sl.pending_conn = new_conn(id, to, sl.cfg->peer_address, path.latency);
+    sl.pending_conn = new_conn(id, to, path.latency);
     // Nobody there, or no path: the SYN is lost and the connect stays pending.
     if (!path.reachable) return;
     ++in_flight;
@@ -829,7 +848,9 @@ struct Network::Impl {
       return;
     }
     SpeakerId sid = owner;
-    std::uint32_t q = find_acceptor(sid, cn.addr[0], cn.addr[1]);
+    // Copies: find_acceptor may add a session end (a neighbour range), which moves `slots`.
+    const IpAddr from = slots[cn.slot[0]].params.local_address, to_addr = slots[cn.slot[0]].cfg->peer_address;
+    std::uint32_t q = find_acceptor(sid, from, to_addr);
     bool accept = q != kNone;
     if (accept) {
       Slot& ql = slots[q];
@@ -1123,8 +1144,16 @@ struct Network::Impl {
     auto oc = sp.out.advertise(to, pid, out);
     if (!oc) return;
     if (sp.dirty.empty()) dirty_speakers.push_back(sid);
-    if (sp.pending_out[to].empty()) sp.dirty.push_back(to);
-    sp.pending_out[to].push_back(*oc);
+    if (Slot& t = slots[sp.slots[to]]; !t.out_dirty) {
+      t.out_dirty = true;
+      sp.dirty.push_back(to);
+    }
+    sp.pending_out.push_back(*oc);
+  }
+
+  // Forgets the changes not yet sent to one peer (its session went down); it stays in `dirty`.
+  static void drop_pending(Speaker& sp, bgp::PeerIndex to) {
+    std::erase_if(sp.pending_out, [to](const bgp::OutChange& c) { return c.peer == to; });
   }
 
   bool export_allowed(Speaker& sp, bgp::PrefixId pid) {
@@ -1214,14 +1243,41 @@ struct Network::Impl {
 
   void flush_speaker(SpeakerId sid) {
     Speaker& sp = speakers[sid];
+    std::span<const bgp::OutChange> all = group_pending(sp);
     for (bgp::PeerIndex to : sp.dirty) {
-      auto& changes = sp.pending_out[to];
+      std::size_t n = 0;
+      while (n < all.size() && all[n].peer == to) ++n;
+      const std::span<const bgp::OutChange> changes = all.first(n);
+      all = all.subspan(n);
       std::uint32_t id = sp.slots[to];
-      if (slots[id].state == State::Established)
+      slots[id].out_dirty = false;
+      if (slots[id].state == State::Established && !changes.empty())
         bgp::pack_updates(changes, pack_scratch, [&](bgp::Update&& u) { send(id, std::move(u)); });
-      changes.clear();
     }
+    sp.pending_out.clear();
     sp.dirty.clear();
+  }
+
+  // The speaker's pending changes grouped by peer, the groups in `dirty` order, each peer's in the
+  // order they were made (what one vector per peer gave). Usually they already are: most events
+  // change one prefix, which goes to each peer once, peer after peer.
+  std::span<const bgp::OutChange> group_pending(Speaker& sp) {
+    auto& pending = sp.pending_out;
+    if (sp.dirty.size() <= 1) return pending;
+    if (group_rank.size() < sp.slots.size()) group_rank.resize(sp.slots.size());
+    for (std::uint32_t r = 0; r < sp.dirty.size(); ++r) group_rank[sp.dirty[r]] = r;
+    bool grouped = true;
+    for (std::size_t i = 1; i < pending.size() && grouped; ++i)
+      grouped = group_rank[pending[i - 1].peer] <= group_rank[pending[i].peer];
+    if (grouped) return pending;
+    // A counting sort by rank: stable, linear.
+    group_start.assign(sp.dirty.size() + 1, 0);
+    for (const bgp::OutChange& c : pending) ++group_start[group_rank[c.peer] + 1];
+    for (std::size_t r = 1; r < group_start.size(); ++r) group_start[r] += group_start[r - 1];
+    group_scratch.resize(pending.size());
+    for (const bgp::OutChange& c : pending) group_scratch[group_start[group_rank[c.peer]]++] = c;
+    pending.swap(group_scratch);
+    return pending;
   }
 
   void flush_all() {
@@ -1351,7 +1407,7 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
   auto& im = *impl_;
   im.materialize_all();  // the path or the sessions may change
   im.underlay = Underlay(topology);
-  for (auto& sl : im.slots) sl.peer_host_known = false;
+  for (auto& sl : im.slots) sl.peer_host = kUnknownHost;
   for (const auto& h : im.hosts_down) im.underlay.set_host_up(h, false);
   for (const auto& g : im.segments_down) im.underlay.set_segment_up(g, false);
   for (const auto& l : im.links_down) im.underlay.set_link_up(l, false);
@@ -1558,7 +1614,9 @@ std::vector<SessionStatus> Network::sessions(SpeakerId id) const {
     s.passive = sl.cfg->passive;
     s.last_error = sl.error;
     s.since = sl.since;
-    s.established_at = sl.state == State::Established ? sl.established_at : std::nullopt;
+    s.established_at = sl.state == State::Established && sl.established_at != kNoTime
+                           ? std::optional<Time>(sl.established_at)
+                           : std::nullopt;
     s.updates_received = sl.updates_received;
     s.updates_sent = sl.updates_sent;
     s.routes_imported = sp.in.route_count(sl.index);
