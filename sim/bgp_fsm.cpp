@@ -290,7 +290,7 @@ std::string transition_log(std::string_view peer, State from, State to, Event ev
 Millis ErrorWait::on_error(Millis now, const TimerConfig& t, Millis forget_after) {
   if (last_error != kNever && now - last_error >= forget_after) delay = 0;
   last_error = now;
-  delay = (delay == 0) ? t.error_wait_min : std::min(2 * delay, t.error_wait_max);
+  delay = (delay == 0) ? t.error_wait_min : std::min<Millis>(2 * delay, t.error_wait_max);
   return delay;
 }
 

@@ -713,6 +713,12 @@ void parse_timers(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out) {
                 "write it in ms or s, e.g. 250ms or 3s");
       return std::nullopt;
     }
+    if (*d / 1000 > kMaxTimerMillis) {
+      ctx.error(spec.get(field), "E204",
+                "timer '" + std::string(field) + "' is too long: at most 35791m (2^31 - 1 ms)",
+                "a timer that long never fires in a simulation (the default time limit is 60m)");
+      return std::nullopt;
+    }
     return *d / 1000;
   };
   t.hold = ms("holdTime");
@@ -738,8 +744,8 @@ void parse_check_limits(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& 
     (void)meta.get("name");
   }
   MapReader spec(ctx, doc["spec"], "CheckLimits spec",
-                 {"maxSessionsPerNode", "maxRoutesPerRouter", "maxRoutesPerNode", "maxConvergence", "meshLimit",
-                  "reflectorClientLimit"});
+                 {"maxSessionsPerNode", "maxRoutesPerRouter", "maxRoutesPerNode", "maxConvergence",
+                  "meshLimit", "reflectorClientLimit"});
   auto count = [&](const char* field, CheckLimitValue& v) {
     auto n = spec.get(field);
     if (auto x = read_small_int(ctx, n, field, 1, 1'000'000'000)) v = {*x, ctx.loc(n)};
@@ -889,7 +895,7 @@ void parse_document(Ctx& ctx, const YAML::Node& doc, std::vector<Resource>& out,
   if (api == "v1")
     known = {"node", "bgpPeer", "ipPool", "pool"};
   else if (api == "peerlab/v1")
-    known = {"Segment",  "Router",          "Link",      "BGPTimers",         "ClusterConfig",
+    known = {"Segment",  "Router",          "Link",      "BGPTimers",          "ClusterConfig",
              "FullMesh", "RouteReflectors", "AsPerRack", "AsPerComputeServer", "CheckLimits"};
   else
     known = {"BGPPeer", "Node", "IPPool", "BGPConfiguration"};

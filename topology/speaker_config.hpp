@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,10 @@ namespace peerlab {
 
 using AsNumber = std::uint32_t;
 using Millis = std::int64_t;
+// A configured timer: 32-bit milliseconds, at most kMaxTimerMillis (checked where timers are
+// read). The simulator keeps a TimerConfig per session end, a million in a 1,000-node mesh.
+using TimerMillis = std::int32_t;
+inline constexpr Millis kMaxTimerMillis = std::numeric_limits<TimerMillis>::max();  // 35,791 minutes
 
 // How a peering came about; calicoctl node status prints it as the "Peer type" column.
 enum class PeerType : std::uint8_t {
@@ -30,15 +35,15 @@ enum class PeerType : std::uint8_t {
 // RFC 4271 §10 timers plus BIRD's connect delay and error wait (bird-behaviour.md, "BIRD default
 // timers"). Defaults are BIRD 2's; `calico_v3()` is the calico/node v3 template's profile.
 struct TimerConfig {
-  Millis hold = 240'000;           // proposed hold time; the session uses min of both sides
-  Millis keepalive = 0;            // 0 = negotiated hold / 3
-  Millis startup_hold = 240'000;   // hold time while waiting for the peer's OPEN
-  Millis connect_delay = 5'000;    // before the first connect and after a refused/closed attempt
-  Millis connect_retry = 120'000;  // while a TCP connect is pending (Connect state)
-  Millis error_wait_min = 60'000;  // before restarting after an error; doubles per consecutive error
-  Millis error_wait_max = 300'000;
-  bool graceful_restart = false;   // calico/node sets `graceful restart`; BIRD default is aware only
-  Millis graceful_restart_time = 120'000;
+  TimerMillis hold = 240'000;           // proposed hold time; the session uses min of both sides
+  TimerMillis keepalive = 0;            // 0 = negotiated hold / 3
+  TimerMillis startup_hold = 240'000;   // hold time while waiting for the peer's OPEN
+  TimerMillis connect_delay = 5'000;    // before the first connect and after a refused/closed attempt
+  TimerMillis connect_retry = 120'000;  // while a TCP connect is pending (Connect state)
+  TimerMillis error_wait_min = 60'000;  // before restarting after an error; doubles per consecutive error
+  TimerMillis error_wait_max = 300'000;
+  bool graceful_restart = false;  // calico/node sets `graceful restart`; BIRD default is aware only
+  TimerMillis graceful_restart_time = 120'000;
 
   static TimerConfig bird_defaults() { return {}; }
   static TimerConfig calico_v3() {
@@ -53,19 +58,20 @@ struct TimerConfig {
   bool operator==(const TimerConfig&) const = default;
 };
 
+// (Fields ordered to leave little padding: the simulator keeps one per session end.)
 struct NeighborConfig {
   std::string protocol_name;  // e.g. Mesh_10_0_0_2, Global_192_20_30_40, Node_aa_bb__ff
-  PeerType type = PeerType::Mesh;
   IpAddr peer_address;
-  AsNumber peer_as = 0;
   std::optional<IpAddr> source_address;  // calico/node: the node's own address
-  bool passive = false;                   // wait for the peer to connect (Calico's one-way mesh)
-  bool multihop = true;                   // calico/node uses multihop; fabric links may be direct
-  bool rr_client = false;                 // RFC 4456: this neighbour is our route-reflector client
+  PeerType type = PeerType::Mesh;
+  bool passive = false;        // wait for the peer to connect (Calico's one-way mesh)
+  bool multihop = true;        // calico/node uses multihop; fabric links may be direct
+  bool rr_client = false;      // RFC 4456: this neighbour is our route-reflector client
+  bool next_hop_self = false;  // force NEXT_HOP to our address (also on iBGP)
+  bool next_hop_keep = false;  // keep the received NEXT_HOP on eBGP (keepOriginalNextHop)
+  AsNumber peer_as = 0;
   std::optional<std::uint32_t> rr_cluster_id;  // per-session cluster id (BIRD `rr cluster id`)
-  int allow_local_as = 0;                 // BIRD `allow local as N` (Calico numAllowedLocalASNumbers)
-  bool next_hop_self = false;             // force NEXT_HOP to our address (also on iBGP)
-  bool next_hop_keep = false;             // keep the received NEXT_HOP on eBGP (keepOriginalNextHop)
+  int allow_local_as = 0;                      // BIRD `allow local as N` (Calico numAllowedLocalASNumbers)
   TimerConfig timers;
 
   bool operator==(const NeighborConfig&) const = default;
@@ -87,11 +93,11 @@ struct SpeakerConfig {
   std::string name;
   SpeakerKind kind = SpeakerKind::CalicoNode;
   AsNumber local_as = 0;
-  std::uint32_t router_id = 0;         // BGP identifier (IPv4 address of the speaker)
-  std::vector<IpAddr> addresses;       // where it listens and sources sessions
+  std::uint32_t router_id = 0;    // BGP identifier (IPv4 address of the speaker)
+  std::vector<IpAddr> addresses;  // where it listens and sources sessions
   std::vector<NeighborConfig> neighbors;
   std::vector<NeighborRange> neighbor_ranges;
-  std::vector<Prefix> originated;      // routes it originates (a node's IPAM blocks)
+  std::vector<Prefix> originated;  // routes it originates (a node's IPAM blocks)
   // Export filter: when set, only prefixes inside one of these are exported (calico_pools).
   std::optional<std::vector<Prefix>> export_only_within;
   std::optional<std::uint32_t> cluster_id;  // default RR cluster id when a session sets none

@@ -1011,6 +1011,20 @@ TEST(ParseResources, RejectsATimerThatIsNotAWholeNumberOfMilliseconds) {
   EXPECT_EQ(d.loc, (SourceLoc{kFile, 6, 18}));
 }
 
+TEST(ParseResources, RejectsATimerLongerThanThirtyTwoBitsOfMilliseconds) {
+  // Timers are kept in 32-bit milliseconds; 35791m is the longest that fits.
+  auto ok = parse(
+      "apiVersion: peerlab/v1\nkind: BGPTimers\nmetadata:\n  name: default\nspec:\n"
+      "  connectRetryTime: 35791m\n");
+  EXPECT_EQ(only<TimerSettings>(ok).resolve().connect_retry, 35'791 * 60'000);
+  auto f = parse(
+      "apiVersion: peerlab/v1\nkind: BGPTimers\nmetadata:\n  name: default\nspec:\n"
+      "  connectRetryTime: 35792m\n");
+  EXPECT_EQ(only_diagnostic(f),
+            "t.yaml:6:21: error[E204]: timer 'connectRetryTime' is too long: at most 35791m (2^31 - 1 ms)\n"
+            "  hint: a timer that long never fires in a simulation (the default time limit is 60m)");
+}
+
 TEST(ParseResources, ReadsCheckLimitsWithThePositionOfEachValue) {
   auto l = only<CheckLimitSettings>(parse(R"y(apiVersion: peerlab/v1
 kind: CheckLimits
@@ -1281,10 +1295,11 @@ TEST(ParseResources, ListsTheKindsOfTheApiVersionWhenNothingIsClose) {
 TEST(ParseResources, RejectsAV1KindUnderTheFabricApiVersion) {
   auto f = parse(v1_peer("bgpPeer", "peerlab/v1"));
   ASSERT_FALSE(f.diagnostics.items().empty());
-  EXPECT_EQ(format(f.diagnostics.items()[0]),
-            "t.yaml:2:7: error[E106]: Unknown resource type (bgpPeer) and/or version (peerlab/v1)\n"
-            "  hint: kinds for apiVersion peerlab/v1: Segment, Router, Link, BGPTimers, ClusterConfig, FullMesh, "
-            "RouteReflectors, AsPerRack, AsPerComputeServer, CheckLimits");
+  EXPECT_EQ(
+      format(f.diagnostics.items()[0]),
+      "t.yaml:2:7: error[E106]: Unknown resource type (bgpPeer) and/or version (peerlab/v1)\n"
+      "  hint: kinds for apiVersion peerlab/v1: Segment, Router, Link, BGPTimers, ClusterConfig, FullMesh, "
+      "RouteReflectors, AsPerRack, AsPerComputeServer, CheckLimits");
 }
 
 TEST(ParseResources, ReportsAnUnknownApiVersion) {
