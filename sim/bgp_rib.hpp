@@ -44,13 +44,14 @@
 namespace peerlab::bgp {
 
 // What the RIB needs to know about a neighbour while its session is up (fixed per session).
+// (Ordered by alignment: a speaker keeps one per neighbour, 32 bytes.)
 struct PeerFacts {
-  IpAddr address;                // the neighbour's address (decision rule "lowest peer address")
   std::uint32_t router_id = 0;   // its BGP identifier, from its OPEN
   AsNumber as = 0;               // its AS
+  std::uint32_t cluster_id = 0;  // cluster id in effect on our session with it (see bgp_policy.hpp)
+  IpAddr address;                // the neighbour's address (decision rule "lowest peer address")
   bool ebgp = false;             // an external session
   bool rr_client = false;        // RFC 4456: it is our route-reflector client
-  std::uint32_t cluster_id = 0;  // cluster id in effect on our session with it (see bgp_policy.hpp)
   bool operator==(const PeerFacts&) const = default;
 };
 

@@ -116,7 +116,7 @@ TEST(SessionParams, CarriesTheNeighbourOptions) {
   EXPECT_TRUE(s.next_hop_keep);
   EXPECT_TRUE(s.rr_client);
   const PeerFacts f = peer_facts(s, ip("127.0.0.12"), 42);
-  EXPECT_EQ(f, (PeerFacts{ip("127.0.0.12"), 42, 65001, true, true, s.cluster_id}));
+  EXPECT_EQ(f, (PeerFacts{42, 65001, s.cluster_id, ip("127.0.0.12"), true, true}));
 }
 
 // ---- import ----
