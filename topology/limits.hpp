@@ -41,7 +41,7 @@ struct InputLimits {
 // Bytes the predicted size of a simulation charges per speaker, per session end and per route
 // (measured on full meshes, docs/hardening.md).
 inline constexpr std::uint64_t kBytesPerSpeaker = 4096;
-inline constexpr std::uint64_t kBytesPerSessionEnd = 1280;
+inline constexpr std::uint64_t kBytesPerSessionEnd = 640;
 inline constexpr std::uint64_t kBytesPerRoute = 96;
 // An Adj-RIB entry a route reflector's session adds (client Adj-RIB-In, reflector Adj-RIB-Out):
 // no Loc-RIB entry and no new attributes of its own, so cheaper than a route above.
