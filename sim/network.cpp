@@ -77,7 +77,7 @@ struct Network::Impl {
   static_assert(EventHandle::kNoSlot == kNone);
 
   // One end of one session. A 1,000-node mesh has a million of them, so the fields are ordered by
-  // alignment to leave no padding (256 bytes; every 8 bytes here is 8 MB there).
+  // alignment to leave no padding (216 bytes; every 8 bytes here is 8 MB there).
   struct Slot {
     // The neighbour's configuration. Not a copy (the configuration is 168 bytes): it points into
     // the speaker's SpeakerConfig::neighbors, or into Impl::owned_cfgs for a dynamic session and
@@ -108,7 +108,10 @@ struct Network::Impl {
     std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
     EventHandle connect_timer, error_wait_timer, gr_timer;
     SessionTimer hold_timer, keepalive_timer;
-    bgp::SessionParams params;
+    // What the policy knows about the session (Impl::params_of): an index into a table of the
+    // distinct ones, since most session ends of a speaker share theirs (every mesh session of a
+    // node has the same), 4 bytes instead of 44.
+    std::uint32_t params_id = 0;
     bgp::LastError error;
 
     bool alive = true;     // still configured
@@ -125,7 +128,7 @@ struct Network::Impl {
     // one end exactly when ka_lazy on the other.
     bool ka_lazy = false, hold_lazy = false;
   };
-  static_assert(sizeof(Slot) <= 256);
+  static_assert(sizeof(Slot) <= 216);
 
   struct Connection {
     std::uint32_t slot[2] = {kNone, kNone};  // [0] initiator, [1] acceptor
@@ -190,6 +193,25 @@ struct Network::Impl {
   std::vector<std::pair<bgp::PrefixId, bgp::Best>> export_scratch;  // reused by export_all
   std::vector<SpeakerId> speaker_of_host;                           // HostId -> speaker, kNone when none
   std::vector<Slot> slots;
+  // The distinct SessionParams of the session ends (Slot::params_id). Entries are never changed or
+  // removed, so an id stays valid; a reference from params_of() is valid until the next
+  // intern_params() (the table may grow).
+  struct ParamsHash {
+    std::size_t operator()(const bgp::SessionParams& p) const noexcept {
+      std::uint64_t h = 0;
+      for (std::uint64_t v :
+           {std::uint64_t{p.local_as}, std::uint64_t{p.peer_as}, std::uint64_t{p.cluster_id},
+            std::uint64_t{p.router_id}, static_cast<std::uint64_t>(p.allow_local_as),
+            std::uint64_t{IpAddrHash{}(p.local_address)},
+            std::uint64_t{p.ibgp} | std::uint64_t{p.rr_client} << 1 | std::uint64_t{p.next_hop_self} << 2 |
+                std::uint64_t{p.next_hop_keep} << 3})
+        h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+      return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+  };
+  std::vector<bgp::SessionParams> params_table;
+  std::unordered_map<bgp::SessionParams, std::uint32_t, ParamsHash> params_index;
+  std::uint32_t last_params = 0;          // the id intern_params returned last
   std::deque<NeighborConfig> owned_cfgs;  // see Slot::cfg; a deque, so that pointers stay valid
   std::vector<Connection> conns;
   std::vector<bgp::Message> messages;
@@ -239,6 +261,15 @@ struct Network::Impl {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  std::uint32_t intern_params(const bgp::SessionParams& p) {
+    // Consecutive session ends (a speaker's neighbours, in order) mostly share theirs.
+    if (last_params < params_table.size() && params_table[last_params] == p) return last_params;
+    auto [it, added] = params_index.try_emplace(p, static_cast<std::uint32_t>(params_table.size()));
+    if (added) params_table.push_back(p);
+    return last_params = it->second;
+  }
+  const bgp::SessionParams& params_of(const Slot& sl) const { return params_table[sl.params_id]; }
 
   Millis now_ms() const { return to_millis(kernel.now()); }
 
@@ -321,7 +352,7 @@ struct Network::Impl {
     slot.speaker = sid;
     slot.index = static_cast<bgp::PeerIndex>(s.slots.size());
     slot.cfg = cfg;
-    slot.params = bgp::session_params(s.cfg, n);
+    slot.params_id = intern_params(bgp::session_params(s.cfg, n));
     slot.dynamic = dynamic;
     // Each session has its own random stream, named by speaker and protocol, so that adding a
     // session elsewhere does not change this one's jitter.
@@ -331,7 +362,7 @@ struct Network::Impl {
     slot.rng = Rng::stream(opts.seed, h);
     slot.timer_key = slot.rng.fork(kTimerKeyStream).next();
     std::uint32_t id = static_cast<std::uint32_t>(slots.size());
-    const bool reflect_target = !slot.params.ibgp || slot.params.rr_client;
+    const bool reflect_target = !params_of(slot).ibgp || params_of(slot).rr_client;
     slots.push_back(std::move(slot));
     s.slots.push_back(id);
     const std::pair<IpAddr, std::uint32_t> entry{n.peer_address, id};
@@ -340,7 +371,7 @@ struct Network::Impl {
     else
       s.slot_by_peer.insert(std::lower_bound(s.slot_by_peer.begin(), s.slot_by_peer.end(), entry), entry);
     if (reflect_target) s.reflect_targets.push_back(slots[id].index);
-    s.facts.push_back(bgp::peer_facts(slots[id].params, n.peer_address, 0));
+    s.facts.push_back(bgp::peer_facts(params_of(slots[id]), n.peer_address, 0));
     ++not_established;
     return id;
   }
@@ -804,7 +835,7 @@ struct Network::Impl {
       --it;
       const Slot& sl = slots[it->second];
       if (!sl.alive) continue;
-      if (sl.params.local_address == to || sl.dynamic) return it->second;
+      if (params_of(sl).local_address == to || sl.dynamic) return it->second;
       fallback = it->second;
     }
     if (fallback != kNone) return fallback;
@@ -849,7 +880,8 @@ struct Network::Impl {
     }
     SpeakerId sid = owner;
     // Copies: find_acceptor may add a session end (a neighbour range), which moves `slots`.
-    const IpAddr from = slots[cn.slot[0]].params.local_address, to_addr = slots[cn.slot[0]].cfg->peer_address;
+    const IpAddr from = params_of(slots[cn.slot[0]]).local_address,
+                 to_addr = slots[cn.slot[0]].cfg->peer_address;
     std::uint32_t q = find_acceptor(sid, from, to_addr);
     bool accept = q != kNone;
     if (accept) {
@@ -1041,7 +1073,7 @@ struct Network::Impl {
     if (sl.cfg->peer_as == 0 && sl.dynamic) {
       // A neighbour range without an AS takes the peer's.
       sl.cfg->peer_as = open.my_as;
-      sl.params = bgp::session_params(sp.cfg, *sl.cfg);
+      sl.params_id = intern_params(bgp::session_params(sp.cfg, *sl.cfg));
     }
     if (open.my_as != sl.cfg->peer_as) {
       ctx.error = bgp::notif::kBadPeerAs;
@@ -1061,7 +1093,7 @@ struct Network::Impl {
     sl.negotiated = bgp::negotiate_timers(sl.cfg->timers, open.hold_time);
     sl.gr_negotiated =
         sl.cfg->timers.graceful_restart && remote != kNone && slots[remote].cfg->timers.graceful_restart;
-    sp.facts[sl.index] = bgp::peer_facts(sl.params, sl.cfg->peer_address, open.bgp_identifier);
+    sp.facts[sl.index] = bgp::peer_facts(params_of(sl), sl.cfg->peer_address, open.bgp_identifier);
     fire(id, bgp::Event::BGPOpen);
   }
 
@@ -1086,7 +1118,7 @@ struct Network::Impl {
     }
     if (!u.nlri.empty()) {
       // Routes that fail the loop checks are treated as withdrawn (BIRD: never reach the table).
-      bgp::ImportResult r = bgp::import_route(u.attrs, sl.params, attrs);
+      bgp::ImportResult r = bgp::import_route(u.attrs, params_of(sl), attrs);
       for (auto p : u.nlri) {
         sp.in.update(sl.index, p, r.attrs);
         route_changed(sl.speaker, p);
@@ -1137,9 +1169,9 @@ struct Network::Impl {
       // verdict per prefix is remembered.
       static const std::optional<std::vector<Prefix>> kNoFilter;
       const bgp::ExportVerdict v = bgp::check_export(prefixes.get(pid), attrs.get(best.attrs), best.peer,
-                                                     from, to, target.params, kNoFilter);
+                                                     from, to, params_of(target), kNoFilter);
       if (v == bgp::ExportVerdict::Export && export_allowed(sp, pid))
-        out = exported_attributes(best.attrs, best.peer, from, target.params);
+        out = exported_attributes(best.attrs, best.peer, from, params_of(target));
     }
     auto oc = sp.out.advertise(to, pid, out);
     if (!oc) return;
@@ -1222,7 +1254,7 @@ struct Network::Impl {
     Speaker& sp = speakers[sl.speaker];
     // To an iBGP peer that is not our client, routes learnt from other such peers never go
     // (split horizon): skip them here rather than in export_route, which matters in a full mesh.
-    const bool split = sl.params.ibgp && !sl.params.rr_client;
+    const bool split = params_of(sl).ibgp && !params_of(sl).rr_client;
     auto exportable = [&](const bgp::Best& b) {
       return b.has_route() &&
              (b.peer == bgp::kLocalPeer || sp.facts[b.peer].ebgp || sp.facts[b.peer].rr_client);
@@ -1455,8 +1487,8 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
       sl.cfg = &*n;
       im.speakers[sid].cfg.local_as = cfg.local_as;
       im.speakers[sid].cfg.router_id = cfg.router_id;
-      sl.params = bgp::session_params(cfg, *sl.cfg);
-      sp.facts[sl.index] = bgp::peer_facts(sl.params, sl.cfg->peer_address, 0);
+      sl.params_id = im.intern_params(bgp::session_params(cfg, *sl.cfg));
+      sp.facts[sl.index] = bgp::peer_facts(im.params_of(sl), sl.cfg->peer_address, 0);
       if (sp.running) {
         sl.error_wait.reset();
         im.fire(id, bgp::Event::ManualStart);
