@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "topology/peerings.hpp"
@@ -142,6 +144,43 @@ TEST(Network, RouteReflectorsGiveEveryClientEachRouteOncePerReflector) {
   EXPECT_EQ(r->protocol, "Node_10_0_0_21");
 }
 
+TEST(Network, AChangeOfTwoPrefixesReachesEveryPeerInOneUpdateThroughTheReflectors) {
+  // Two new blocks at once: c2 sends each reflector one UPDATE with both, and each reflector
+  // reflects them to every other peer in one UPDATE (its changes to the peers interleave, prefix
+  // by prefix, and are grouped per peer before they go out).
+  Sim s(load_fixture("rr2-mesh-off.yaml"));
+  ASSERT_EQ(s.net.run().outcome, Outcome::Converged);
+  auto received = [&](const std::string& speaker) {
+    std::map<std::string, std::uint64_t> out;
+    for (const auto& ss : s.net.sessions(s.id(speaker))) out[ss.protocol] = ss.updates_received;
+    return out;
+  };
+  std::map<std::string, std::map<std::string, std::uint64_t>> before;
+  for (const char* n : {"c1", "c3", "c4", "c5", "c6", "rr1", "rr2"}) before[n] = received(n);
+  auto speakers = derive_speakers(s.t);
+  auto c2 =
+      std::find_if(speakers.begin(), speakers.end(), [](const SpeakerConfig& c) { return c.name == "c2"; });
+  ASSERT_NE(c2, speakers.end());
+  c2->originated.push_back(*parse_prefix("10.244.9.0/26"));
+  c2->originated.push_back(*parse_prefix("10.244.9.64/26"));
+  s.net.reconfigure(s.t, speakers);
+  ASSERT_EQ(s.net.run().outcome, Outcome::Converged);
+  for (const char* n : {"c1", "c3", "c4", "c5", "c6"}) {
+    for (const auto& [protocol, count] : received(n))
+      EXPECT_EQ(count, before[n][protocol] + 1) << n << " " << protocol;
+    EXPECT_TRUE(s.best_route(n, "10.244.9.0/26")) << n;
+    EXPECT_TRUE(s.best_route(n, "10.244.9.64/26")) << n;
+  }
+  // From c2 one UPDATE each; from the other reflector one (the reflected pair, dropped on import
+  // by the CLUSTER_LIST check: both reflectors are in cluster 244.0.0.1).
+  for (const char* n : {"rr1", "rr2"})
+    for (const auto& [protocol, count] : received(n)) {
+      const bool from_c2_or_rr =
+          protocol == "Node_10_0_0_32" || protocol == "Node_10_0_0_21" || protocol == "Node_10_0_0_22";
+      EXPECT_EQ(count, before[n][protocol] + (from_c2_or_rr ? 1 : 0)) << n << " " << protocol;
+    }
+}
+
 TEST(Network, AOneSidedPeeringStaysInStartWithBirdsSocketErrors) {
   Sim s(load_fixture("one-sided.yaml"));
   s.net.run();
@@ -183,7 +222,8 @@ TEST(Network, AsPerRackGivesEveryNodeEveryBlockThroughItsTor) {
   Sim s(load_fixture("as-per-rack.yaml"));
   ASSERT_EQ(s.net.run().outcome, Outcome::Converged);
   EXPECT_EQ(s.established(), s.session_ends());
-  for (const char* n : {"n11", "n12", "n13", "n21", "n22", "n23"}) EXPECT_EQ(s.best_routes(n).size(), 6u) << n;
+  for (const char* n : {"n11", "n12", "n13", "n21", "n22", "n23"})
+    EXPECT_EQ(s.best_routes(n).size(), 6u) << n;
   // A rack-2 block at n11: via the spine (AS 65000) from rack 2's AS, next hop the spine's address.
   auto r = s.best_route("n11", "10.244.0.192/26");
   ASSERT_TRUE(r);
@@ -199,7 +239,7 @@ TEST(Network, RacksSharingOneAsLoseEachOthersRoutesToTheAsPathLoopCheck) {
   Sim s(load_fixture("as-per-rack-same-as.yaml"));
   s.net.run();
   EXPECT_EQ(s.established(), s.session_ends());  // the drop is silent: sessions stay up
-  EXPECT_EQ(s.best_routes("n11").size(), 3u);     // own rack only
+  EXPECT_EQ(s.best_routes("n11").size(), 3u);    // own rack only
   EXPECT_EQ(s.best_routes("tor1").size(), 3u);
 }
 
@@ -271,9 +311,11 @@ TEST(Network, GracefulRestartKeepsAKilledNodesRoutesAsStaleForTheRestartTime) {
 TEST(Network, ADuplicateRouterIdIsRefusedWithBadBgpIdentifier) {
   auto t = load_text(
       "apiVersion: v1\nkind: node\nmetadata: {name: a}\nspec: {bgp: {ipv4Address: 10.0.0.1/24}}\n---\n"
-      "apiVersion: peerlab/v1\nkind: Router\nmetadata: {name: r}\nspec:\n  asNumber: 64511\n  routerID: 10.0.0.1\n"
+      "apiVersion: peerlab/v1\nkind: Router\nmetadata: {name: r}\nspec:\n  asNumber: 64511\n  routerID: "
+      "10.0.0.1\n"
       "  addresses: [10.0.0.254/24]\n  neighbors: [{address: 10.0.0.1, asNumber: 64511}]\n---\n"
-      "apiVersion: v1\nkind: bgpPeer\nmetadata: {scope: global, peerIP: 10.0.0.254}\nspec: {asNumber: 64511}\n");
+      "apiVersion: v1\nkind: bgpPeer\nmetadata: {scope: global, peerIP: 10.0.0.254}\nspec: {asNumber: "
+      "64511}\n");
   Sim s(std::move(t));
   s.net.run_until(30'000'000);
   auto info = s.session("a", "Global_10_0_0_254").info() + " / " + s.session("r", "Peer_10_0_0_1").info();
@@ -283,10 +325,10 @@ TEST(Network, ADuplicateRouterIdIsRefusedWithBadBgpIdentifier) {
 
 TEST(Network, TheDocumentsClusterShowsItsNodeStatusRows) {
   auto t = load_fixture("../../../examples/doc-cluster.yaml");
-  t.peers.push_back(BgpPeer{PeerScope::Global, "", parse_ip("10.20.30.40"), {}, 64567u, {}, {}, {}, 0, false,
-                            ApiFlavor::V1, {}});
-  t.peers.push_back(BgpPeer{PeerScope::Node, "Node1", parse_ip("192.10.0.0"), {}, 64514u, {}, {}, {}, 0, false,
-                            ApiFlavor::V1, {}});
+  t.peers.push_back(BgpPeer{
+      PeerScope::Global, "", parse_ip("10.20.30.40"), {}, 64567u, {}, {}, {}, 0, false, ApiFlavor::V1, {}});
+  t.peers.push_back(BgpPeer{
+      PeerScope::Node, "Node1", parse_ip("192.10.0.0"), {}, 64514u, {}, {}, {}, 0, false, ApiFlavor::V1, {}});
   Sim s(std::move(t));
   s.net.run();
   EXPECT_EQ(s.session("Node1", "Mesh_172_17_42_21").info(), "Established");
@@ -339,7 +381,8 @@ TEST(Network, ChangingATimerRestartsThatNodesSessionsWithOtherConfigurationChang
   for (auto& n : speakers[0].neighbors) n.timers.hold = 30'000;  // n1 only
   s.net.reconfigure(s.t, speakers);
   s.net.run_until(at + 1'000);
-  EXPECT_EQ(s.session("n2", "Mesh_10_0_0_11").info().find("Received: Other configuration change") != std::string::npos ||
+  EXPECT_EQ(s.session("n2", "Mesh_10_0_0_11").info().find("Received: Other configuration change") !=
+                    std::string::npos ||
                 s.session("n2", "Mesh_10_0_0_11").state != bgp::State::Established,
             true);
   EXPECT_EQ(s.session("n2", "Mesh_10_0_0_13").since < at, true);  // untouched
