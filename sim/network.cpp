@@ -42,6 +42,12 @@ constexpr std::uint32_t kNone = 0xFFFFFFFFU;
 constexpr Time kNoTime = -1;
 // Slot::peer_host before the lookup (kNoHost is the looked-up answer "nobody").
 constexpr HostId kUnknownHost = kNoHost - 1;
+// Folds `v` into the hash `h` (the memo tables' keys: only looked up, never iterated, so their
+// hash does not reach any output).
+constexpr void mix_hash(std::uint64_t& h, std::uint64_t v) {
+  h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+  h ^= h >> 29;
+}
 // The stream id, under a session's own stream, of the key of its keepalive and hold timer draws.
 constexpr std::uint64_t kTimerKeyStream = 0x74696d657273ULL;  // "timers"
 
@@ -199,14 +205,13 @@ struct Network::Impl {
   struct ParamsHash {
     std::size_t operator()(const bgp::SessionParams& p) const noexcept {
       std::uint64_t h = 0;
-      for (std::uint64_t v :
-           {std::uint64_t{p.local_as}, std::uint64_t{p.peer_as}, std::uint64_t{p.cluster_id},
-            std::uint64_t{p.router_id}, static_cast<std::uint64_t>(p.allow_local_as),
-            std::uint64_t{IpAddrHash{}(p.local_address)},
-            std::uint64_t{p.ibgp} | std::uint64_t{p.rr_client} << 1 | std::uint64_t{p.next_hop_self} << 2 |
-                std::uint64_t{p.next_hop_keep} << 3})
-        h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
-      return static_cast<std::size_t>(h ^ (h >> 29));
+      mix_hash(h, std::uint64_t{p.local_as} << 32 | p.peer_as);
+      mix_hash(h, std::uint64_t{p.cluster_id} << 32 | p.router_id);
+      mix_hash(h, static_cast<std::uint64_t>(static_cast<std::uint32_t>(p.allow_local_as)) << 4 | p.ibgp |
+                      std::uint64_t{p.rr_client} << 1 | std::uint64_t{p.next_hop_self} << 2 |
+                      std::uint64_t{p.next_hop_keep} << 3);
+      mix_hash(h, IpAddrHash{}(p.local_address));
+      return static_cast<std::size_t>(h);
     }
   };
   std::vector<bgp::SessionParams> params_table;
@@ -1212,15 +1217,11 @@ struct Network::Impl {
   struct ExportKeyHash {
     std::size_t operator()(const ExportKey& k) const noexcept {
       std::uint64_t h = k.attrs;
-      auto mix = [&](std::uint64_t v) {
-        h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
-        h ^= h >> 29;
-      };
-      mix(static_cast<std::uint64_t>(k.local) | k.from_ebgp << 1 | k.from_rr_client << 2 | k.to_ibgp << 3 |
-          k.to_rr_client << 4 | k.nh_self << 5 | k.nh_keep << 6);
-      mix(static_cast<std::uint64_t>(k.from_router_id) << 32 | k.from_cluster_id);
-      mix(static_cast<std::uint64_t>(k.to_cluster_id) << 32 | k.to_local_as);
-      mix(IpAddrHash{}(k.to_local_address));
+      mix_hash(h, static_cast<std::uint64_t>(k.local) | k.from_ebgp << 1 | k.from_rr_client << 2 |
+                      k.to_ibgp << 3 | k.to_rr_client << 4 | k.nh_self << 5 | k.nh_keep << 6);
+      mix_hash(h, static_cast<std::uint64_t>(k.from_router_id) << 32 | k.from_cluster_id);
+      mix_hash(h, static_cast<std::uint64_t>(k.to_cluster_id) << 32 | k.to_local_as);
+      mix_hash(h, IpAddrHash{}(k.to_local_address));
       return static_cast<std::size_t>(h);
     }
   };
