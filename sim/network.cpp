@@ -338,7 +338,9 @@ struct Network::Impl {
     sp.facts.reserve(n_neighbors);
     sp.slot_by_peer.reserve(n_neighbors);
     for (auto& n : sp.cfg.neighbors) add_slot(id, &n, false, /*bulk=*/true);
-    std::sort(sp.slot_by_peer.begin(), sp.slot_by_peer.end());
+    // Derived neighbours usually come in address order already.
+    if (!std::is_sorted(sp.slot_by_peer.begin(), sp.slot_by_peer.end()))
+      std::sort(sp.slot_by_peer.begin(), sp.slot_by_peer.end());
   }
 
   // A configuration that lives as long as the network, for sessions whose configuration is not
@@ -361,9 +363,14 @@ struct Network::Impl {
     slot.dynamic = dynamic;
     // Each session has its own random stream, named by speaker and protocol, so that adding a
     // session elsewhere does not change this one's jitter.
+    // (FNV-1a of "speaker/protocol", hashed piece by piece: no string built per session end.)
     std::uint64_t h = 1469598103934665603ULL;
-    for (char c : s.cfg.name + "/" + n.protocol_name)
-      h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    auto fnv = [&h](std::string_view text) {
+      for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    };
+    fnv(s.cfg.name);
+    fnv("/");
+    fnv(n.protocol_name);
     slot.rng = Rng::stream(opts.seed, h);
     slot.timer_key = slot.rng.fork(kTimerKeyStream).next();
     std::uint32_t id = static_cast<std::uint32_t>(slots.size());

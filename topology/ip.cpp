@@ -2,6 +2,7 @@
 #include "topology/ip.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <vector>
 
 namespace peerlab {
@@ -169,7 +170,9 @@ std::string to_string(const IpAddr& a) {
   return out;
 }
 
-std::string to_string(const Prefix& p) { return to_string(p.addr) + "/" + std::to_string(p.length); }
+std::string to_string(const Prefix& p) {
+  return to_string(p.addr) + "/" + std::to_string(p.length);
+}
 
 std::string protocol_suffix(const IpAddr& a) {
   std::string s = to_string(a);
@@ -192,7 +195,9 @@ bool Prefix::contains(const IpAddr& a) const {
   return true;
 }
 
-bool Prefix::contains(const Prefix& p) const { return p.length >= length && contains(p.addr); }
+bool Prefix::contains(const Prefix& p) const {
+  return p.length >= length && contains(p.addr);
+}
 
 std::optional<Prefix> nth_subnet(const Prefix& p, int sub_len, std::uint64_t n) {
   int extra = sub_len - p.length;
@@ -211,9 +216,17 @@ std::optional<Prefix> nth_subnet(const Prefix& p, int sub_len, std::uint64_t n) 
 }
 
 std::size_t IpAddrHash::operator()(const IpAddr& a) const noexcept {
-  std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint64_t>(a.family);
-  for (auto b : a.bytes) h = (h ^ b) * 1099511628211ULL;
-  return static_cast<std::size_t>(h);
+  // The 16 bytes as two words, each folded in with a multiply and an xor-shift: a handful of
+  // instructions where byte-wise FNV took ~80 (the simulator hashes an address per export and
+  // per connection). No table keyed by address is iterated, so no output depends on the values.
+  std::uint64_t lo = 0, hi = 0;
+  std::memcpy(&lo, a.bytes.data(), 8);
+  std::memcpy(&hi, a.bytes.data() + 8, 8);
+  auto mix = [](std::uint64_t h, std::uint64_t v) {
+    h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 32);
+  };
+  return static_cast<std::size_t>(mix(mix(static_cast<std::uint64_t>(a.family), lo), hi));
 }
 
 }  // namespace peerlab

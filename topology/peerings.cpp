@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <unordered_set>
+#include <string_view>
+#include <unordered_map>
 
 #include "topology/selector.hpp"
 
@@ -28,43 +29,72 @@ bool owns(const Node& n, const IpAddr& a) {
   return (n.ipv4_address && n.ipv4_address->addr == a) || (n.ipv6_address && n.ipv6_address->addr == a);
 }
 
-std::string name_for(PeerType type, const IpAddr& a) {
+const char* name_prefix(PeerType type) {
   switch (type) {
     case PeerType::Mesh:
-      return "Mesh_" + protocol_suffix(a);
+      return "Mesh_";
     case PeerType::Global:
-      return "Global_" + protocol_suffix(a);
+      return "Global_";
     case PeerType::NodeSpecific:
-      return "Node_" + protocol_suffix(a);
+      return "Node_";
     case PeerType::Fabric:
-      return "Peer_" + protocol_suffix(a);
+      return "Peer_";
   }
-  return {};
+  return "";
+}
+
+std::string name_for(PeerType type, std::string_view suffix) {
+  std::string_view prefix = name_prefix(type);
+  std::string name;
+  name.reserve(prefix.size() + suffix.size());
+  name += prefix;
+  name += suffix;
+  return name;
 }
 
 struct Builder {
   const Topology& t;
   TimerConfig timers;
   std::vector<SpeakerConfig> speakers;
-  std::vector<const Node*> nodes;           // speakers[i] for i < nodes.size()
+  std::vector<const Node*> nodes;            // speakers[i] for i < nodes.size()
   std::map<std::string, std::size_t> index;  // node name -> speaker index
 
   AsNumber as_of(const Node& n) const { return n.as_number.value_or(t.config.effective_as()); }
 
-  // Addresses each node already has a session to (the first peering to an address wins, as in
-  // confd's passes); a set per speaker keeps derivation linear in the number of sessions.
-  std::vector<std::unordered_set<IpAddr, IpAddrHash>> peered;
+  // Every address a Calico node peers with gets a dense id, with its text and protocol-name
+  // suffix formatted once: a full mesh of n nodes names n * (n - 1) sessions after only n
+  // addresses, and formatting them per session was most of the derivation's time.
+  struct PeerAddress {
+    std::string text;    // to_string(address), which Calico compares to pick the passive side
+    std::string suffix;  // protocol_suffix(address)
+  };
+  std::unordered_map<IpAddr, std::uint32_t, IpAddrHash> address_ids;
+  std::vector<PeerAddress> addresses;
+
+  std::uint32_t address_id(const IpAddr& a) {
+    auto [it, inserted] = address_ids.try_emplace(a, static_cast<std::uint32_t>(addresses.size()));
+    if (inserted) addresses.push_back({to_string(a), protocol_suffix(a)});
+    return it->second;
+  }
+
+  // Addresses each node already has a session to, by address id (the first peering to an address
+  // wins, as in confd's passes); a bit per address keeps derivation linear in the number of
+  // sessions without a hash set per node.
+  std::vector<std::vector<bool>> peered;
 
   // Adds a Calico node's session to `peer` unless one to that address exists or it is itself.
   void add_node_session(std::size_t si, PeerType type, const IpAddr& peer, AsNumber peer_as,
                         std::optional<std::uint32_t> peer_cluster, int allow_local_as, bool keep_next_hop) {
     const Node& self = *nodes[si];
     SpeakerConfig& s = speakers[si];
-    if (owns(self, peer) || peered[si].count(peer)) return;
+    if (owns(self, peer)) return;
+    const std::uint32_t id = address_id(peer);
+    std::vector<bool>& seen = peered[si];
+    if (id < seen.size() && seen[id]) return;
     auto source = address_of(self, peer.family);
     if (!source) return;  // no address of that family: BIRD (bird6) is not configured for it
     NeighborConfig n;
-    n.protocol_name = name_for(type, peer);
+    n.protocol_name = name_for(type, addresses[id].suffix);
     n.type = type;
     n.peer_address = peer;
     n.peer_as = peer_as;
@@ -73,13 +103,18 @@ struct Builder {
     n.allow_local_as = allow_local_as;
     n.next_hop_keep = keep_next_hop && peer_as != s.local_as;
     n.timers = timers;
-    if (type == PeerType::Mesh) n.passive = to_string(peer) > to_string(*source);
+    if (type == PeerType::Mesh) {
+      const std::uint32_t source_id = address_id(*source);  // may grow `addresses`: look up first
+      n.passive = addresses[id].text > addresses[source_id].text;
+    }
     // v3 route-reflector rule.
-    if (peer_as == s.local_as && self.route_reflector_cluster_id && peer_cluster != self.route_reflector_cluster_id) {
+    if (peer_as == s.local_as && self.route_reflector_cluster_id &&
+        peer_cluster != self.route_reflector_cluster_id) {
       n.rr_client = true;
       n.rr_cluster_id = self.route_reflector_cluster_id;
     }
-    peered[si].insert(peer);
+    if (id >= seen.size()) seen.resize(std::max<std::size_t>(addresses.size(), id + 1));
+    seen[id] = true;
     s.neighbors.push_back(std::move(n));
   }
 
@@ -88,7 +123,8 @@ struct Builder {
     std::vector<std::size_t> out;
     Selector sel = Selector::parse(p.node_selector.empty() ? "all()" : p.node_selector);
     for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (p.scope == PeerScope::Node ? nodes[i]->name == p.node : sel.matches(nodes[i]->labels)) out.push_back(i);
+      if (p.scope == PeerScope::Node ? nodes[i]->name == p.node : sel.matches(nodes[i]->labels))
+        out.push_back(i);
     }
     return out;
   }
@@ -102,7 +138,8 @@ struct Builder {
         if (sel.matches(nodes[i]->labels)) out.push_back(i);
     } else if (p.peer_ip) {
       for (std::size_t i = 0; i < nodes.size(); ++i)
-        if (owns(*nodes[i], *p.peer_ip) && (!p.as_number || *p.as_number == as_of(*nodes[i]))) out.push_back(i);
+        if (owns(*nodes[i], *p.peer_ip) && (!p.as_number || *p.as_number == as_of(*nodes[i])))
+          out.push_back(i);
     }
     return out;
   }
@@ -144,7 +181,7 @@ std::vector<Prefix> default_pools() {
 }
 
 std::vector<SpeakerConfig> derive_speakers(const Topology& t, const DeriveOptions& opts) {
-  Builder b{t, t.timers.resolve(), {}, {}, {}, {}};
+  Builder b{t, t.timers.resolve(), {}, {}, {}, {}, {}, {}};
   for (const auto& n : t.nodes) {
     if (!n.has_bgp || (!n.ipv4_address && !n.ipv6_address)) continue;
     SpeakerConfig s;
@@ -160,6 +197,11 @@ std::vector<SpeakerConfig> derive_speakers(const Topology& t, const DeriveOption
   }
   const std::size_t nn = b.nodes.size();
   b.peered.resize(nn);
+  // The nodes' own addresses first: a mesh peers with every one of them.
+  b.address_ids.reserve(2 * nn);
+  for (const Node* n : b.nodes)
+    for (Family f : {Family::V4, Family::V6})
+      if (auto a = address_of(*n, f)) b.address_id(*a);
 
   // Global peer addresses, for the node-vs-global dedup.
   std::set<IpAddr> global_ips;
@@ -176,14 +218,17 @@ std::vector<SpeakerConfig> derive_speakers(const Topology& t, const DeriveOption
   for (std::size_t i = 0; i < nn; ++i) {
     const Node& self = *b.nodes[i];
     // 1. The node-to-node mesh.
-    if (t.config.effective_mesh())
+    if (t.config.effective_mesh()) {
+      b.speakers[i].neighbors.reserve(b.addresses.size());
+      b.peered[i].reserve(b.addresses.size());
       for (std::size_t j = 0; j < nn; ++j) {
         if (j == i) continue;
         for (Family f : {Family::V4, Family::V6})
           if (auto a = address_of(*b.nodes[j], f))
-            b.add_node_session(i, PeerType::Mesh, *a, b.as_of(*b.nodes[j]), b.nodes[j]->route_reflector_cluster_id, 0,
-                               false);
+            b.add_node_session(i, PeerType::Mesh, *a, b.as_of(*b.nodes[j]),
+                               b.nodes[j]->route_reflector_cluster_id, 0, false);
       }
+    }
     // 2. Global peers.
     for (const auto& p : t.peers)
       if (p.scope == PeerScope::Global && p.node_selector.empty() && p.peer_selector.empty() && p.peer_ip)
@@ -240,7 +285,8 @@ std::vector<SpeakerConfig> derive_speakers(const Topology& t, const DeriveOption
     std::optional<std::uint32_t> lowest_v4;
     for (const auto& a : r.addresses) {
       s.addresses.push_back(a.addr);
-      if (a.addr.family == Family::V4 && (!lowest_v4 || a.addr.v4_value() < *lowest_v4)) lowest_v4 = a.addr.v4_value();
+      if (a.addr.family == Family::V4 && (!lowest_v4 || a.addr.v4_value() < *lowest_v4))
+        lowest_v4 = a.addr.v4_value();
     }
     s.router_id = r.router_id.value_or(lowest_v4.value_or(hash_router_id(r.name)));
     s.originated = r.originate;
@@ -253,7 +299,7 @@ std::vector<SpeakerConfig> derive_speakers(const Topology& t, const DeriveOption
     };
     for (const auto& rn : r.neighbors) {
       NeighborConfig n;
-      n.protocol_name = name_for(PeerType::Fabric, rn.address);
+      n.protocol_name = name_for(PeerType::Fabric, protocol_suffix(rn.address));
       n.type = PeerType::Fabric;
       n.peer_address = rn.address;
       n.peer_as = rn.as_number;
@@ -282,7 +328,7 @@ std::vector<SpeakerConfig> derive_speakers(const Topology& t, const DeriveOption
     }
     b.speakers.push_back(std::move(s));
   }
-  return b.speakers;
+  return std::move(b.speakers);  // a member: not moved implicitly, and a mesh has millions of entries
 }
 
 }  // namespace peerlab
