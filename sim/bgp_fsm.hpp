@@ -128,9 +128,8 @@ class ActionSet {
   constexpr bool operator==(const ActionSet&) const = default;
   template <class F>
   void for_each(F&& f) const {
-    for (int i = 0; i < kActionCount; ++i) {
-      if (bits_ & (1U << i)) f(static_cast<Action>(i));
-    }
+    // Lowest bit first (the order of Action): one step per action, not per possible action.
+    for (std::uint32_t b = bits_; b != 0; b &= b - 1) f(static_cast<Action>(std::countr_zero(b)));
   }
 
  private:

@@ -147,6 +147,27 @@ struct Network::Impl {
     bool open = true;
   };
 
+  // The inputs of an exported route's attributes (see exported_attributes).
+  struct ExportKey {
+    bgp::AttrId attrs;
+    bool local, from_ebgp, from_rr_client, to_ibgp, to_rr_client, nh_self, nh_keep;
+    std::uint32_t from_router_id, from_cluster_id, to_cluster_id;
+    AsNumber to_local_as;
+    IpAddr to_local_address;
+    bool operator==(const ExportKey&) const = default;
+  };
+  struct ExportKeyHash {
+    std::size_t operator()(const ExportKey& k) const noexcept {
+      std::uint64_t h = k.attrs;
+      mix_hash(h, static_cast<std::uint64_t>(k.local) | k.from_ebgp << 1 | k.from_rr_client << 2 |
+                      k.to_ibgp << 3 | k.to_rr_client << 4 | k.nh_self << 5 | k.nh_keep << 6);
+      mix_hash(h, static_cast<std::uint64_t>(k.from_router_id) << 32 | k.from_cluster_id);
+      mix_hash(h, static_cast<std::uint64_t>(k.to_cluster_id) << 32 | k.to_local_as);
+      mix_hash(h, IpAddrHash{}(k.to_local_address));
+      return static_cast<std::size_t>(h);
+    }
+  };
+
   struct Speaker {
     SpeakerConfig cfg;
     HostId host = kNoHost;
@@ -177,6 +198,9 @@ struct Network::Impl {
     // cfg.export_only_within's verdict per PrefixId (0: not known yet, 1: inside, 2: outside);
     // cleared when the filter changes.
     std::vector<std::uint8_t> export_allowed;
+    // The export memo's last answer for this speaker: its exports come in runs with one key (its
+    // own route to every peer, a session's whole table), and the hash table is the slow path.
+    std::optional<std::pair<ExportKey, bgp::AttrId>> last_export;
   };
 
   // Slot::cfg points into Speaker::cfg.neighbors: growing `speakers` must move them (which keeps
@@ -192,6 +216,7 @@ struct Network::Impl {
   bgp::PrefixTable prefixes;
   std::vector<Speaker> speakers;
   std::vector<SpeakerId> dirty_speakers;     // speakers with UPDATEs to flush after this event
+  std::vector<SpeakerId> flush_todo;         // flush_all's copy of dirty_speakers
   std::vector<bgp::OutChange> pack_scratch;  // reused by every flush (bgp::pack_updates)
   // Reused by group_pending: rank of each dirty peer, group boundaries, the grouped changes.
   std::vector<std::uint32_t> group_rank, group_start;
@@ -1183,7 +1208,7 @@ struct Network::Impl {
       const bgp::ExportVerdict v = bgp::check_export(prefixes.get(pid), attrs.get(best.attrs), best.peer,
                                                      from, to, params_of(target), kNoFilter);
       if (v == bgp::ExportVerdict::Export && export_allowed(sp, pid))
-        out = exported_attributes(best.attrs, best.peer, from, params_of(target));
+        out = exported_attributes(sp, best.attrs, best.peer, from, params_of(target));
     }
     auto oc = sp.out.advertise(to, pid, out);
     if (!oc) return;
@@ -1213,28 +1238,9 @@ struct Network::Impl {
   // hundreds of clients, a mesh node its own route to every peer: without the memo each export
   // copies the attribute set and hashes it. Interned ids are never reused, so a remembered id
   // stays the one intern() would return.
-  struct ExportKey {
-    bgp::AttrId attrs;
-    bool local, from_ebgp, from_rr_client, to_ibgp, to_rr_client, nh_self, nh_keep;
-    std::uint32_t from_router_id, from_cluster_id, to_cluster_id;
-    AsNumber to_local_as;
-    IpAddr to_local_address;
-    bool operator==(const ExportKey&) const = default;
-  };
-  struct ExportKeyHash {
-    std::size_t operator()(const ExportKey& k) const noexcept {
-      std::uint64_t h = k.attrs;
-      mix_hash(h, static_cast<std::uint64_t>(k.local) | k.from_ebgp << 1 | k.from_rr_client << 2 |
-                      k.to_ibgp << 3 | k.to_rr_client << 4 | k.nh_self << 5 | k.nh_keep << 6);
-      mix_hash(h, static_cast<std::uint64_t>(k.from_router_id) << 32 | k.from_cluster_id);
-      mix_hash(h, static_cast<std::uint64_t>(k.to_cluster_id) << 32 | k.to_local_as);
-      mix_hash(h, IpAddrHash{}(k.to_local_address));
-      return static_cast<std::size_t>(h);
-    }
-  };
   std::unordered_map<ExportKey, bgp::AttrId, ExportKeyHash> export_memo;
 
-  bgp::AttrId exported_attributes(bgp::AttrId in, bgp::PeerIndex from, const bgp::PeerFacts& ff,
+  bgp::AttrId exported_attributes(Speaker& sp, bgp::AttrId in, bgp::PeerIndex from, const bgp::PeerFacts& ff,
                                   const bgp::SessionParams& to) {
     const bool local = from == bgp::kLocalPeer;
     // export_attributes reads only these fields (bgp_policy.cpp); the from-facts only when the
@@ -1252,8 +1258,11 @@ struct Network::Impl {
                 to.cluster_id,
                 to.local_as,
                 to.local_address};
+    auto& last = sp.last_export;
+    if (last && k == last->first) return last->second;
     auto [it, inserted] = export_memo.try_emplace(k, bgp::kNoAttrs);
     if (inserted) it->second = attrs.intern(bgp::export_attributes(attrs.get(in), from, ff, to));
+    last = {k, it->second};
     return it->second;
   }
 
@@ -1323,10 +1332,12 @@ struct Network::Impl {
   void flush_all() {
     // Flushing sends UPDATEs, which never makes another speaker dirty (messages are delivered
     // later), so one pass suffices.
-    std::vector<SpeakerId> todo;
-    todo.swap(dirty_speakers);
-    for (SpeakerId s : todo)
+    if (dirty_speakers.empty()) return;
+    // Swapped with a member, not a local: both keep their capacity, so no event allocates here.
+    flush_todo.swap(dirty_speakers);
+    for (SpeakerId s : flush_todo)
       if (!speakers[s].dirty.empty()) flush_speaker(s);
+    flush_todo.clear();
   }
 
   // ---- events ----------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ struct EdgeProps {
   Time weight = 0;
   std::uint32_t link = std::numeric_limits<std::uint32_t>::max();  // index of a Link, if any
 };
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property, EdgeProps>;
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property, EdgeProps>;
 
 }  // namespace
 
@@ -50,6 +51,9 @@ Underlay::Underlay(const Topology& t) {
     HostId h = add_host(r.name, true);
     for (const auto& a : r.addresses) attach(h, a);
   }
+  reach_.resize(hosts_.size());
+  for (HostId h = 0; h < hosts_.size(); ++h)
+    if (hosts_[h].segments.size() == 1) reach_[h].segment = hosts_[h].segments.front();
   for (const auto& l : t.links) {
     Edge e;
     e.name = l.name;
@@ -95,6 +99,18 @@ UnderlayPath Underlay::path(HostId from, HostId to) const {
   return routes_from(from)[to];
 }
 
+bool Underlay::reachable(HostId from, HostId to) const {
+  if (from >= reach_.size() || to >= reach_.size()) return false;
+  const HostReach a = reach_[from], b = reach_[to];
+  if (!a.up || !b.up) return false;
+  if (from == to) return true;
+  if (a.segment == b.segment && a.segment != kSeveral && segments_[a.segment].up) return true;
+  for (auto s : hosts_[from].segments)
+    for (auto d : hosts_[to].segments)
+      if (s == d && segments_[s].up) return true;
+  return routes_from(from)[to].reachable;
+}
+
 const std::vector<UnderlayPath>& Underlay::routes_from(HostId from) const {
   if (auto it = cache_.find(from); it != cache_.end()) return it->second;
   const std::size_t nh = hosts_.size();
@@ -106,14 +122,17 @@ const std::vector<UnderlayPath>& Underlay::routes_from(HostId from) const {
     if (!hosts_[h].up) continue;
     for (auto s : hosts_[h].segments) {
       if (!segments_[s].up) continue;
-      if (hosts_[h].router || h == from) boost::add_edge(h, vertex_of_segment(s), EdgeProps{segments_[s].latency}, g);
+      if (hosts_[h].router || h == from)
+        boost::add_edge(h, vertex_of_segment(s), EdgeProps{segments_[s].latency}, g);
       boost::add_edge(vertex_of_segment(s), h, EdgeProps{0}, g);
     }
   }
   for (std::uint32_t i = 0; i < links_.size(); ++i) {
     const auto& e = links_[i];
     if (!e.up) continue;
-    auto vertex = [&](bool seg, std::uint32_t idx) -> std::size_t { return seg ? vertex_of_segment(idx) : idx; };
+    auto vertex = [&](bool seg, std::uint32_t idx) -> std::size_t {
+      return seg ? vertex_of_segment(idx) : idx;
+    };
     auto usable = [&](bool seg, std::uint32_t idx) { return seg ? segments_[idx].up : hosts_[idx].up; };
     if (!usable(e.a_is_segment, e.a) || !usable(e.b_is_segment, e.b)) continue;
     auto va = vertex(e.a_is_segment, e.a), vb = vertex(e.b_is_segment, e.b);
@@ -132,7 +151,8 @@ const std::vector<UnderlayPath>& Underlay::routes_from(HostId from) const {
       g, from,
       boost::weight_map(boost::get(&EdgeProps::weight, g))
           .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g)))
-          .predecessor_map(boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, g))));
+          .predecessor_map(
+              boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, g))));
   std::vector<UnderlayPath> out(nh);
   for (HostId to = 0; to < nh; ++to) {
     if (dist[to] == std::numeric_limits<Time>::max()) continue;
@@ -148,6 +168,7 @@ bool Underlay::set_host_up(const std::string& name, bool up) {
   auto h = host_by_name(name);
   if (h == kNoHost) return false;
   hosts_[h].up = up;
+  reach_[h].up = up;
   cache_.clear();
   return true;
 }

@@ -34,8 +34,8 @@ inline constexpr HostId kNoHost = std::numeric_limits<HostId>::max();
 
 struct UnderlayPath {
   bool reachable = false;
-  Time latency = 0;              // one way
-  std::vector<HostId> via;       // routers crossed, in order (empty: same segment)
+  Time latency = 0;         // one way
+  std::vector<HostId> via;  // routers crossed, in order (empty: same segment)
 };
 
 class Underlay {
@@ -55,7 +55,9 @@ class Underlay {
   // The path a packet from `from` to `to` takes now, given the current faults. A down endpoint
   // is unreachable (its interfaces are down with it).
   UnderlayPath path(HostId from, HostId to) const;
-  bool reachable(HostId from, HostId to) const { return path(from, to).reachable; }
+  // Whether path(from, to) is reachable, without building the path: the simulator asks this
+  // for every message sent and delivered.
+  bool reachable(HostId from, HostId to) const;
 
   // Faults. Names are those of the model (node, router, segment, link); false if unknown.
   bool set_host_up(const std::string& name, bool up);
@@ -87,12 +89,22 @@ class Underlay {
     bool up = true;
   };
 
-  std::uint32_t vertex_of_segment(std::uint32_t s) const { return static_cast<std::uint32_t>(hosts_.size()) + s; }
+  std::uint32_t vertex_of_segment(std::uint32_t s) const {
+    return static_cast<std::uint32_t>(hosts_.size()) + s;
+  }
   const std::vector<UnderlayPath>& routes_from(HostId from) const;
 
   std::vector<Host> hosts_;
   std::vector<Seg> segments_;
   std::vector<Edge> links_;
+  // Per host, packed for reachable(): up, and its segment when it has exactly one (most hosts;
+  // kSeveral otherwise). Kept in step with hosts_[h].up.
+  static constexpr std::uint32_t kSeveral = std::numeric_limits<std::uint32_t>::max();
+  struct HostReach {
+    std::uint32_t segment = kSeveral;
+    bool up = true;
+  };
+  std::vector<HostReach> reach_;
   std::unordered_map<IpAddr, HostId, IpAddrHash> owner_;
   std::unordered_map<std::string, HostId> host_index_;
   // Shortest paths from a host to every host, computed on demand; cleared on every fault.

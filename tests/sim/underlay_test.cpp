@@ -317,7 +317,6 @@ TEST(Underlay, ARouterSegmentLinkCarriesTrafficIntoAndOutOfTheSegment) {
 }
 
 TEST(Underlay, ARouterSegmentLinkHasTheSameOneWayLatencyInBothDirections) {
-
   Underlay u(load(router_segment_link()));
   HostId n1 = u.host_by_name("n1"), n2 = u.host_by_name("n2");
   // Either way the packet crosses lan-a (100us), the link (50us) and lan-b (200us).
@@ -397,6 +396,38 @@ TEST(Underlay, ALinkToAnUnknownEndIsDroppedAndCannotBeFaulted) {
   Underlay u(load(linked_routers(false) + link("r1-ghost", "r1", "ghost", "1us")));
   EXPECT_FALSE(u.set_link_up("r1-ghost", false));
   EXPECT_TRUE(u.reachable(u.host_by_name("n1"), u.host_by_name("n2")));
+}
+
+// reachable() answers from packed per-host facts where it can and falls back to the paths; it
+// must agree with path() under every single fault and after it is undone.
+TEST(Underlay, ReachableAgreesWithPathForEveryPairUnderEverySingleFault) {
+  const std::string text = linked_routers(true) + node("n3", {"ipv4Address: 10.1.0.11/24"}) +
+                           router("gw", "10.1.0.2/24, 10.2.0.2/24");
+  Underlay u(load(text));
+  auto check = [&](const std::string& what) {
+    for (HostId a = 0; a < u.host_count(); ++a)
+      for (HostId b = 0; b < u.host_count(); ++b)
+        EXPECT_EQ(u.reachable(a, b), u.path(a, b).reachable)
+            << what << ": " << u.host_name(a) << " -> " << u.host_name(b);
+  };
+  check("no fault");
+  for (HostId h = 0; h < u.host_count(); ++h) {
+    const std::string name = u.host_name(h);
+    ASSERT_TRUE(u.set_host_up(name, false));
+    check(name + " down");
+    ASSERT_TRUE(u.set_host_up(name, true));
+  }
+  for (const std::string seg : {"lan-a", "lan-b"}) {
+    ASSERT_TRUE(u.set_segment_up(seg, false));
+    check(seg + " down");
+    ASSERT_TRUE(u.set_segment_up(seg, true));
+  }
+  for (const std::string l : {"r1-r2", "r1-r3", "r3-r2"}) {
+    ASSERT_TRUE(u.set_link_up(l, false));
+    check(l + " down");
+    ASSERT_TRUE(u.set_link_up(l, true));
+  }
+  check("every fault undone");
 }
 
 }  // namespace
