@@ -430,6 +430,33 @@ TEST(IpAddrOrder, OrdersNumericallyWithinAFamily) {
                                            "aa:bb::ff"}));
 }
 
+// The comparison works on words; it must give the member-wise order: family, then the bytes one
+// by one as unsigned values. Pairs that differ in one byte (each position, values on both sides of
+// 0x80) and in the family.
+TEST(IpAddrOrder, IsTheFamilyThenByteByByteOrderForAddressesDifferingAnywhere) {
+  auto reference = [](const IpAddr& a, const IpAddr& b) -> std::strong_ordering {
+    if (a.family != b.family) return a.family <=> b.family;
+    for (std::size_t i = 0; i < a.bytes.size(); ++i)
+      if (a.bytes[i] != b.bytes[i]) return a.bytes[i] <=> b.bytes[i];
+    return std::strong_ordering::equal;
+  };
+  std::vector<IpAddr> v;
+  for (Family f : {Family::V4, Family::V6})
+    for (std::size_t pos = 0; pos < 16; ++pos)
+      for (std::uint8_t value : {0x00, 0x01, 0x7f, 0x80, 0xff}) {
+        IpAddr a;
+        a.family = f;
+        a.bytes.fill(0x55);
+        a.bytes[pos] = value;
+        v.push_back(a);
+      }
+  for (const auto& a : v)
+    for (const auto& b : v) {
+      EXPECT_EQ(a <=> b, reference(a, b)) << to_string(a) << " vs " << to_string(b);
+      EXPECT_EQ(a == b, reference(a, b) == 0) << to_string(a) << " vs " << to_string(b);
+    }
+}
+
 TEST(PrefixOrder, OrdersByAddressThenLength) {
   EXPECT_LT(pfx("10.0.0.0/8"), pfx("10.0.0.0/16"));
   EXPECT_LT(pfx("10.0.0.0/16"), pfx("10.1.0.0/16"));
