@@ -38,14 +38,20 @@ struct InputLimits {
   std::uint64_t max_sim_memory = 4ull << 30;   // --max-sim-memory, predicted bytes
 };
 
-// Bytes the predicted size of a simulation charges per speaker, per session end and per route
-// (measured on full meshes, docs/hardening.md).
+// Bytes the predicted size of a simulation charges per speaker, per session end and per route,
+// fitted to the peak memory of generated full-mesh, route-reflector and AS-per-rack designs
+// (docs/hardening.md has the table): every large one is predicted within +1%..+16%, over rather
+// than under. A route (a Loc-RIB entry) is charged enough to cover the Adj-RIB-In entry that
+// brought it in designs where each speaker learns every prefix over one session (AS per rack),
+// which the per-session-end term does not count.
 inline constexpr std::uint64_t kBytesPerSpeaker = 4096;
 inline constexpr std::uint64_t kBytesPerSessionEnd = 640;
-inline constexpr std::uint64_t kBytesPerRoute = 96;
-// An Adj-RIB entry a route reflector's session adds (client Adj-RIB-In, reflector Adj-RIB-Out):
-// no Loc-RIB entry and no new attributes of its own, so cheaper than a route above.
-inline constexpr std::uint64_t kBytesPerReflectedRoute = 32;
+inline constexpr std::uint64_t kBytesPerRoute = 64;
+// A copy of a route through a reflector session (client Adj-RIB-In, reflector Adj-RIB-Out). The
+// client's Loc-RIB entry for it is a route above; the copies themselves are a few bytes each (a
+// reflector's Adj-RIB-Out rows are dense, attributes are shared): the 4,000-client design peaks
+// at ~64 bytes per client and prefix in all.
+inline constexpr std::uint64_t kBytesPerReflectedRoute = 2;
 
 // "64 MiB", "1.5 GiB", "512 bytes".
 std::string format_bytes(std::uint64_t bytes);

@@ -293,7 +293,7 @@ TEST(InputLimits, RefusesASimulationThatDoesNotFitTheMemoryBudget) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   EXPECT_EQ(
       d.to_string(),
-      "mesh.yaml: error[E405]: the simulation would need about 19.4 GiB of memory (5000 speakers, 24995000 "
+      "mesh.yaml: error[E405]: the simulation would need about 17.9 GiB of memory (5000 speakers, 24995000 "
       "session ends, 49995000 routes), more than the limit of 4 GiB\n"
       "  hint: simulate a smaller design (route reflectors instead of a full mesh keep sessions linear), or "
       "raise the limit with --max-sim-memory\n");
