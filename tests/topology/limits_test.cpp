@@ -288,9 +288,9 @@ TEST(InputLimits, PredictsThatEveryClientHoldsEveryPrefixOncePerReflector) {
 TEST(InputLimits, RefusesASimulationThatDoesNotFitTheMemoryBudget) {
   auto t = load_ok(full_mesh(5000));
   Diagnostics d;
-  auto start = std::chrono::steady_clock::now();
+  // Predicted from counts, without deriving the 25 million session ends (speed is measured in
+  // bench/, never asserted here).
   EXPECT_FALSE(check_simulation_size(t, 1, InputLimits{}, "mesh.yaml", d));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   EXPECT_EQ(
       d.to_string(),
       "mesh.yaml: error[E405]: the simulation would need about 17.9 GiB of memory (5000 speakers, 24995000 "
