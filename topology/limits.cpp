@@ -283,8 +283,9 @@ SimulationSize estimate_simulation_size(const Topology& t, int blocks_per_node) 
         reflected_ends =
             saturating_add(reflected_ends, saturating_mul(families, saturating_mul(clients, reflectors)));
       }
-      // Both families, and the reverse peering (confd's third pass).
-      ends = saturating_add(ends, saturating_mul(4, saturating_mul(from, to)));
+      // Each family the cluster has (an upper bound when only some nodes are dual-stack), and
+      // the reverse peering (confd's third pass).
+      ends = saturating_add(ends, saturating_mul(2 * families, saturating_mul(from, to)));
     } else {
       ends = saturating_add(ends, 1);
     }
