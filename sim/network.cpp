@@ -16,6 +16,7 @@
 #include "sim/bgp_rib.hpp"
 #include "sim/rng.hpp"
 #include "sim/underlay.hpp"
+#include "topology/util.hpp"
 
 namespace peerlab::sim {
 
@@ -42,12 +43,6 @@ constexpr std::uint32_t kNone = 0xFFFFFFFFU;
 constexpr Time kNoTime = -1;
 // Slot::peer_host before the lookup (kNoHost is the looked-up answer "nobody").
 constexpr HostId kUnknownHost = kNoHost - 1;
-// Folds `v` into the hash `h` (the memo tables' keys: only looked up, never iterated, so their
-// hash does not reach any output).
-constexpr void mix_hash(std::uint64_t& h, std::uint64_t v) {
-  h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
-  h ^= h >> 29;
-}
 // The stream id, under a session's own stream, of the key of its keepalive and hold timer draws.
 constexpr std::uint64_t kTimerKeyStream = 0x74696d657273ULL;  // "timers"
 

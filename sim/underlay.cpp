@@ -22,7 +22,7 @@ using Graph =
 Underlay::Underlay(const Topology& t) {
   auto add_host = [&](const std::string& name, bool router) {
     host_index_[name] = static_cast<HostId>(hosts_.size());
-    hosts_.push_back({name, router, true, {}});
+    hosts_.push_back({name, router, {}});
     return static_cast<HostId>(hosts_.size() - 1);
   };
   for (const auto& s : t.segments)
@@ -87,7 +87,7 @@ HostId Underlay::owner_of(const IpAddr& a) const {
 }
 
 UnderlayPath Underlay::path(HostId from, HostId to) const {
-  if (from >= hosts_.size() || to >= hosts_.size() || !hosts_[from].up || !hosts_[to].up) return {};
+  if (from >= hosts_.size() || to >= hosts_.size() || !host_up(from) || !host_up(to)) return {};
   if (from == to) return {true, 0, {}};
   // Direct: a shared segment that is up.
   UnderlayPath best;
@@ -119,7 +119,7 @@ const std::vector<UnderlayPath>& Underlay::routes_from(HostId from) const {
   // Host <-> segment: entering a segment costs its latency; leaving it is free. Only routers (and
   // the source itself) may send onwards, so only they get outgoing edges.
   for (HostId h = 0; h < nh; ++h) {
-    if (!hosts_[h].up) continue;
+    if (!host_up(h)) continue;
     for (auto s : hosts_[h].segments) {
       if (!segments_[s].up) continue;
       if (hosts_[h].router || h == from)
@@ -133,7 +133,7 @@ const std::vector<UnderlayPath>& Underlay::routes_from(HostId from) const {
     auto vertex = [&](bool seg, std::uint32_t idx) -> std::size_t {
       return seg ? vertex_of_segment(idx) : idx;
     };
-    auto usable = [&](bool seg, std::uint32_t idx) { return seg ? segments_[idx].up : hosts_[idx].up; };
+    auto usable = [&](bool seg, std::uint32_t idx) { return seg ? segments_[idx].up : host_up(idx); };
     if (!usable(e.a_is_segment, e.a) || !usable(e.b_is_segment, e.b)) continue;
     auto va = vertex(e.a_is_segment, e.a), vb = vertex(e.b_is_segment, e.b);
     auto may_send = [&](bool seg, std::uint32_t idx) { return seg || hosts_[idx].router || idx == from; };
@@ -167,7 +167,6 @@ const std::vector<UnderlayPath>& Underlay::routes_from(HostId from) const {
 bool Underlay::set_host_up(const std::string& name, bool up) {
   auto h = host_by_name(name);
   if (h == kNoHost) return false;
-  hosts_[h].up = up;
   reach_[h].up = up;
   cache_.clear();
   return true;

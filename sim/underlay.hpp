@@ -63,7 +63,7 @@ class Underlay {
   bool set_host_up(const std::string& name, bool up);
   bool set_segment_up(const std::string& name, bool up);
   bool set_link_up(const std::string& name, bool up);
-  bool host_up(HostId h) const { return hosts_[h].up; }
+  bool host_up(HostId h) const { return reach_[h].up; }
 
   std::size_t segment_count() const { return segments_.size(); }
 
@@ -71,7 +71,6 @@ class Underlay {
   struct Host {
     std::string name;
     bool router = false;
-    bool up = true;
     std::vector<std::uint32_t> segments;  // indices into segments_
   };
   struct Seg {
@@ -97,8 +96,8 @@ class Underlay {
   std::vector<Host> hosts_;
   std::vector<Seg> segments_;
   std::vector<Edge> links_;
-  // Per host, packed for reachable(): up, and its segment when it has exactly one (most hosts;
-  // kSeveral otherwise). Kept in step with hosts_[h].up.
+  // Per host (by HostId, like hosts_), packed for reachable(): whether it is up, and its segment
+  // when it has exactly one (most hosts; kSeveral otherwise).
   static constexpr std::uint32_t kSeveral = std::numeric_limits<std::uint32_t>::max();
   struct HostReach {
     std::uint32_t segment = kSeveral;

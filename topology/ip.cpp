@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include "topology/util.hpp"
+
 namespace peerlab {
 
 IpAddr IpAddr::v4(std::uint32_t v) {
@@ -216,17 +218,16 @@ std::optional<Prefix> nth_subnet(const Prefix& p, int sub_len, std::uint64_t n) 
 }
 
 std::size_t IpAddrHash::operator()(const IpAddr& a) const noexcept {
-  // The 16 bytes as two words, each folded in with a multiply and an xor-shift: a handful of
-  // instructions where byte-wise FNV took ~80 (the simulator hashes an address per export and
-  // per connection). No table keyed by address is iterated, so no output depends on the values.
+  // The 16 bytes as two words: a handful of instructions where byte-wise FNV took ~80 (the
+  // simulator hashes an address per export and per connection). No table keyed by address is
+  // iterated, so no output depends on the values.
   std::uint64_t lo = 0, hi = 0;
   std::memcpy(&lo, a.bytes.data(), 8);
   std::memcpy(&hi, a.bytes.data() + 8, 8);
-  auto mix = [](std::uint64_t h, std::uint64_t v) {
-    h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
-    return h ^ (h >> 32);
-  };
-  return static_cast<std::size_t>(mix(mix(static_cast<std::uint64_t>(a.family), lo), hi));
+  std::uint64_t h = static_cast<std::uint64_t>(a.family);
+  mix_hash(h, lo);
+  mix_hash(h, hi);
+  return static_cast<std::size_t>(h);
 }
 
 }  // namespace peerlab

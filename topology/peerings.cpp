@@ -113,7 +113,7 @@ struct Builder {
       n.rr_client = true;
       n.rr_cluster_id = self.route_reflector_cluster_id;
     }
-    if (id >= seen.size()) seen.resize(std::max<std::size_t>(addresses.size(), id + 1));
+    if (id >= seen.size()) seen.resize(addresses.size());  // ids are below addresses.size()
     seen[id] = true;
     s.neighbors.push_back(std::move(n));
   }
