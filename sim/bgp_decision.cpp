@@ -123,6 +123,20 @@ std::size_t eliminate(const DecisionRule& rule, std::span<const Candidate> c, st
   return kept;
 }
 
+// Two candidates, the common case (a reflector client hears each route from two reflectors; a
+// mesh node from the originator alone, until a fault). The elimination then reduces to comparing
+// the pair rule by rule: the first rule that finds one worse removes it, a grouped rule compares
+// only within its group (two routes from different neighbouring ASes both survive MED). Same
+// answer, without the index array, the MED sort and the second pass per rule.
+Decision select_of_two(const Candidate& a, const Candidate& b) {
+  for (const DecisionRule& rule : kRules) {
+    if (rule.group != nullptr && rule.group(a) != rule.group(b)) continue;
+    if (const int c = rule.compare(a, b)) return {c < 0 ? std::size_t{0} : std::size_t{1}, rule.rule};
+  }
+  // Only identical peers can tie on every rule; the input must not hold two routes from one peer.
+  return {0, Rule::LowestPeerAddress};
+}
+
 }  // namespace
 
 AsNumber neighbor_as(const Candidate& c) {
@@ -153,6 +167,7 @@ Decision select_best(std::span<const Candidate> candidates) {
   assert(!candidates.empty());
   const std::size_t n = candidates.size();
   if (n == 1) return {0, Rule::OnlyCandidate};
+  if (n == 2) return select_of_two(candidates[0], candidates[1]);
 
   std::uint32_t small[16];
   std::vector<std::uint32_t> large;

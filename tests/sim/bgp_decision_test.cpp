@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <numeric>
+#include <set>
 #include <vector>
 
 namespace peerlab::bgp {
@@ -291,6 +292,46 @@ TEST(DecisionProcess, HandlesManyCandidates) {
   // 197 (65002); the lowest router id among them is peer 199's.
   EXPECT_EQ(r.winner(), 199U);
   EXPECT_EQ(r.best().rule, Rule::LowestRouterId);
+}
+
+// select_best decides a pair rule by rule; three candidates go through the elimination. A third,
+// non-local candidate beside two local ones drops out on the first rule, leaving the elimination to
+// decide the same pair: both paths must agree on the winner and the rule for every kind of pair.
+TEST(DecisionProcess, DecidesAPairAsTheEliminationDecidesIt) {
+  std::uint64_t state = 12345;
+  const auto next = [&state](std::uint64_t bound) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % bound;
+  };
+  const auto random_attrs = [&next]() {
+    PathAttributes a;
+    if (next(2) != 0U) a.local_pref = static_cast<std::uint32_t>(99 + next(3));
+    for (std::uint64_t i = next(3); i > 0; --i) a.as_path.push_back(static_cast<AsNumber>(65000 + next(2)));
+    a.origin = static_cast<Origin>(next(3));
+    if (next(2) != 0U) a.med = static_cast<std::uint32_t>(next(3));
+    for (std::uint64_t i = next(3); i > 0; --i) a.cluster_list.push_back(1);
+    if (next(2) != 0U) a.originator_id = static_cast<std::uint32_t>(1 + next(3));
+    return a;
+  };
+  std::set<Rule> rules_seen;
+  for (int round = 0; round < 5000; ++round) {
+    Routes r;
+    for (PeerIndex p = 0; p < 2; ++p) {
+      Candidate& c = r.add(p, random_attrs());
+      c.local = true;
+      c.ebgp = next(2) != 0U;
+      c.peer_router_id = static_cast<std::uint32_t>(1 + next(3));
+      c.peer_as = static_cast<AsNumber>(65000 + next(2));
+      c.peer_address = IpAddr::v4(0x0A000001U + static_cast<std::uint32_t>(next(2)));
+    }
+    const Decision pair = r.best();
+    r.add(2, {});  // not local: out on the first rule
+    const Decision three = r.best();
+    ASSERT_EQ(pair, three) << "round " << round;
+    rules_seen.insert(pair.rule);
+  }
+  // Every rule after "locally originated" decided some pair.
+  EXPECT_EQ(rules_seen.size(), decision_rules().size() - 1);
 }
 
 }  // namespace
