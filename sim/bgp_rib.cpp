@@ -174,6 +174,18 @@ std::uint32_t PrefixPeerMap::set(PrefixId prefix, PeerIndex peer, std::uint32_t 
   return 0;
 }
 
+void PrefixPeerMap::clear(PrefixId prefix) {
+  if (prefix >= slots_.size()) return;
+  Slot& slot = slots_[prefix];
+  if (slot.spill == kNoSpill) {
+    size_ -= slot.inline_count();
+  } else {
+    size_ -= spills_[slot.spill].entries.size();
+    free_spill(slot.spill);
+  }
+  slot = Slot{};
+}
+
 std::uint32_t PrefixPeerMap::get(PrefixId prefix, PeerIndex peer) const {
   if (prefix >= slots_.size()) return 0;
   const Slot& slot = slots_[prefix];
@@ -370,16 +382,14 @@ std::optional<OutChange> AdjRibOut::advertise(PeerIndex peer, PrefixId prefix, A
 // Moves a prefix's advertisements from the sparse map to a dense row (for good: a prefix that
 // once reached that many peers is likely to again).
 void AdjRibOut::make_dense(PrefixId prefix) {
-  std::vector<AttrId> row;
-  std::vector<PeerIndex> peers;
-  for (const RibEntry& e : map_.entries(prefix)) {
-    if (e.peer >= row.size())
-      row.resize(std::max<std::size_t>(std::size_t{e.peer} + 1, counts_.size()), kNoAttrs);
+  std::vector<AttrId> row(counts_.size(), kNoAttrs);
+  const std::span<const RibEntry> entries = map_.entries(prefix);
+  for (const RibEntry& e : entries) {
+    if (e.peer >= row.size()) row.resize(std::size_t{e.peer} + 1, kNoAttrs);
     row[e.peer] = e.value;
-    peers.push_back(e.peer);
   }
-  for (PeerIndex p : peers) map_.set(prefix, p, 0);
-  dense_size_ += peers.size();
+  dense_size_ += entries.size();
+  map_.clear(prefix);
   if (dense_of_.size() <= prefix) dense_of_.resize(std::size_t{prefix} + 1, kNoRow);
   dense_of_[prefix] = static_cast<std::uint32_t>(dense_.size());
   dense_.push_back(std::move(row));

@@ -102,6 +102,8 @@ class PrefixPeerMap {
  public:
   // Sets the value (0 erases); returns the previous value (0 = none).
   std::uint32_t set(PrefixId prefix, PeerIndex peer, std::uint32_t value);
+  // Erases every entry of the prefix at once (what set(prefix, peer, 0) for each would do).
+  void clear(PrefixId prefix);
   std::uint32_t get(PrefixId prefix, PeerIndex peer) const;
   // Pointer to the stored value, for in-place changes to another non-zero value; nullptr if absent.
   std::uint32_t* find(PrefixId prefix, PeerIndex peer);

@@ -142,23 +142,21 @@ struct Network::Impl {
     bool open = true;
   };
 
-  // The inputs of an exported route's attributes (see exported_attributes).
+  // The inputs of an exported route's attributes (see exported_attributes): the route's attribute
+  // id, the facts about the peer it came from that export_attributes reads, and the target
+  // session's parameters as their interned id (equal ids, equal parameters).
   struct ExportKey {
     bgp::AttrId attrs;
-    bool local, from_ebgp, from_rr_client, to_ibgp, to_rr_client, nh_self, nh_keep;
-    std::uint32_t from_router_id, from_cluster_id, to_cluster_id;
-    AsNumber to_local_as;
-    IpAddr to_local_address;
+    std::uint32_t to_params;
+    std::uint32_t from_router_id, from_cluster_id;
+    bool local, from_ebgp, from_rr_client;
     bool operator==(const ExportKey&) const = default;
   };
   struct ExportKeyHash {
     std::size_t operator()(const ExportKey& k) const noexcept {
-      std::uint64_t h = k.attrs;
-      mix_hash(h, static_cast<std::uint64_t>(k.local) | k.from_ebgp << 1 | k.from_rr_client << 2 |
-                      k.to_ibgp << 3 | k.to_rr_client << 4 | k.nh_self << 5 | k.nh_keep << 6);
+      std::uint64_t h = std::uint64_t{k.attrs} << 32 | k.to_params;
       mix_hash(h, static_cast<std::uint64_t>(k.from_router_id) << 32 | k.from_cluster_id);
-      mix_hash(h, static_cast<std::uint64_t>(k.to_cluster_id) << 32 | k.to_local_as);
-      mix_hash(h, IpAddrHash{}(k.to_local_address));
+      mix_hash(h, static_cast<std::uint64_t>(k.local) | k.from_ebgp << 1 | k.from_rr_client << 2);
       return static_cast<std::size_t>(h);
     }
   };
@@ -1203,7 +1201,7 @@ struct Network::Impl {
       const bgp::ExportVerdict v = bgp::check_export(prefixes.get(pid), attrs.get(best.attrs), best.peer,
                                                      from, to, params_of(target), kNoFilter);
       if (v == bgp::ExportVerdict::Export && export_allowed(sp, pid))
-        out = exported_attributes(sp, best.attrs, best.peer, from, params_of(target));
+        out = exported_attributes(sp, best.attrs, best.peer, from, target.params_id);
     }
     auto oc = sp.out.advertise(to, pid, out);
     if (!oc) return;
@@ -1236,27 +1234,17 @@ struct Network::Impl {
   std::unordered_map<ExportKey, bgp::AttrId, ExportKeyHash> export_memo;
 
   bgp::AttrId exported_attributes(Speaker& sp, bgp::AttrId in, bgp::PeerIndex from, const bgp::PeerFacts& ff,
-                                  const bgp::SessionParams& to) {
+                                  std::uint32_t to_params) {
     const bool local = from == bgp::kLocalPeer;
-    // export_attributes reads only these fields (bgp_policy.cpp); the from-facts only when the
-    // route is reflected (not local), which keeps one key per local route.
-    ExportKey k{in,
-                local,
-                !local && ff.ebgp,
-                !local && ff.rr_client,
-                to.ibgp,
-                to.rr_client,
-                to.next_hop_self,
-                to.next_hop_keep,
-                local ? 0 : ff.router_id,
-                local ? 0 : ff.cluster_id,
-                to.cluster_id,
-                to.local_as,
-                to.local_address};
+    // export_attributes reads only these facts of the source peer (bgp_policy.cpp), and only when
+    // the route is reflected (not local), which keeps one key per local route.
+    const ExportKey k{in,    to_params,         local ? 0 : ff.router_id, local ? 0 : ff.cluster_id,
+                      local, !local && ff.ebgp, !local && ff.rr_client};
     auto& last = sp.last_export;
     if (last && k == last->first) return last->second;
     auto [it, inserted] = export_memo.try_emplace(k, bgp::kNoAttrs);
-    if (inserted) it->second = attrs.intern(bgp::export_attributes(attrs.get(in), from, ff, to));
+    if (inserted)
+      it->second = attrs.intern(bgp::export_attributes(attrs.get(in), from, ff, params_table[to_params]));
     last = {k, it->second};
     return it->second;
   }

@@ -130,6 +130,30 @@ TEST(AdjRibIn, MatchesAReferenceMapUnderRandomChurn) {
   }
 }
 
+// Clearing a prefix is erasing each of its entries: inline (one or two), spilled, spilled with
+// the hash index; the other prefixes keep theirs, and a cleared prefix fills up again.
+TEST(PrefixPeerMap, ClearingAPrefixErasesEachOfItsEntriesAndNothingElse) {
+  detail::PrefixPeerMap map;
+  const std::uint32_t sizes[] = {1, 2, 5, 40};
+  for (PrefixId p = 0; p < 4; ++p)
+    for (PeerIndex peer = 0; peer < sizes[p]; ++peer) map.set(p, peer, 100 + peer);
+  map.set(4, 7, 1);
+  for (PrefixId p = 0; p < 4; ++p) {
+    const std::size_t before = map.size();
+    map.clear(p);
+    EXPECT_EQ(map.size(), before - sizes[p]) << "prefix " << p;
+    EXPECT_TRUE(map.entries(p).empty()) << "prefix " << p;
+    EXPECT_EQ(map.get(p, 0), 0U) << "prefix " << p;
+  }
+  map.clear(99);  // beyond every prefix: nothing
+  EXPECT_EQ(map.size(), 1U);
+  EXPECT_EQ(map.get(4, 7), 1U);
+  for (PeerIndex peer = 0; peer < 20; ++peer) EXPECT_EQ(map.set(3, peer, 5), 0U);
+  EXPECT_EQ(map.set(3, 19, 6), 5U);
+  EXPECT_EQ(map.entries(3).size(), 20U);
+  EXPECT_EQ(map.size(), 21U);
+}
+
 // A node of a 10,000-node full mesh: 9,999 peers announcing one prefix each.
 TEST(AdjRibIn, KeepsAFullMeshNodeCompact) {
   AdjRibIn in;
