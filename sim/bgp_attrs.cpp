@@ -168,16 +168,11 @@ AttrId AttrTable::find(const PathAttributes& a) const {
   return found == detail::HashIndex::kEmpty ? kNoAttrs : found;
 }
 
-const PathAttributes& AttrTable::get(AttrId id) const {
-  assert(id != kNoAttrs && id <= values_.size());
-  return values_[id - 1];
-}
-
 std::size_t AttrTable::memory_bytes() const {
   std::size_t n = index_.memory_bytes() + values_.size() * sizeof(PathAttributes);
-  for (const PathAttributes& a : values_) {
+  values_.for_each([&n](const PathAttributes& a) {
     n += a.as_path.capacity() * sizeof(AsNumber) + a.cluster_list.capacity() * sizeof(std::uint32_t);
-  }
+  });
   return n;
 }
 
@@ -197,11 +192,6 @@ PrefixId PrefixTable::find(const Prefix& p) const {
   const Prefix m = p.masked();
   const std::uint32_t found = index_.find(hash_prefix(m), [&](std::uint32_t id) { return values_[id] == m; });
   return found == detail::HashIndex::kEmpty ? kNoPrefix : found;
-}
-
-const Prefix& PrefixTable::get(PrefixId id) const {
-  assert(id < values_.size());
-  return values_[id];
 }
 
 }  // namespace peerlab::bgp

@@ -18,12 +18,13 @@
 //    and Calico paths are short.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "topology/ip.hpp"
@@ -107,10 +108,41 @@ class HashIndex {
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };
+
+// An append-only sequence whose elements never move: fixed-size chunks, each reserved once, so a
+// reference stays valid while the sequence grows. Indexing is a shift and a mask (a std::deque's
+// operator[] does several times the work, and the decision process reads attributes by id for
+// every candidate and every export).
+template <class T, unsigned kChunkBits = 8>
+class StableVector {
+ public:
+  static constexpr std::size_t kChunk = std::size_t{1} << kChunkBits;
+  const T& operator[](std::size_t i) const { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
+  std::size_t size() const { return size_; }
+  template <class U>
+  void push_back(U&& value) {
+    if ((size_ & (kChunk - 1)) == 0) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunk);
+    }
+    chunks_.back().push_back(std::forward<U>(value));
+    ++size_;
+  }
+  template <class F>
+  void for_each(F&& f) const {
+    for (const std::vector<T>& chunk : chunks_)
+      for (const T& value : chunk) f(value);
+  }
+
+ private:
+  std::vector<std::vector<T>> chunks_;  // every chunk but the last holds kChunk elements
+  std::size_t size_ = 0;
+};
+
 }  // namespace detail
 
 // Hash-consing table of attribute sets. References returned by get() stay valid for the table's
-// lifetime (storage is a deque that only grows). Single-threaded, like the whole simulator.
+// lifetime (storage only grows and never moves). Single-threaded, like the whole simulator.
 class AttrTable {
  public:
   AttrId intern(const PathAttributes& a);
@@ -118,14 +150,17 @@ class AttrTable {
   // The id of `a` if it was interned, else kNoAttrs.
   AttrId find(const PathAttributes& a) const;
   // `id` must be a valid non-zero id from this table.
-  const PathAttributes& get(AttrId id) const;
+  const PathAttributes& get(AttrId id) const {
+    assert(id != kNoAttrs && id <= values_.size());
+    return values_[id - 1];
+  }
   std::size_t size() const { return values_.size(); }  // distinct attribute sets
   std::size_t memory_bytes() const;
 
  private:
   template <class A>
   AttrId intern_impl(A&& a);
-  std::deque<PathAttributes> values_;  // values_[id - 1]
+  detail::StableVector<PathAttributes> values_;  // values_[id - 1]
   detail::HashIndex index_;
 };
 
@@ -140,11 +175,14 @@ class PrefixTable {
   PrefixId intern(const Prefix& p);
   // kNoPrefix when absent.
   PrefixId find(const Prefix& p) const;
-  const Prefix& get(PrefixId id) const;
+  const Prefix& get(PrefixId id) const {
+    assert(id < values_.size());
+    return values_[id];
+  }
   std::size_t size() const { return values_.size(); }
 
  private:
-  std::deque<Prefix> values_;  // values_[id]
+  detail::StableVector<Prefix> values_;  // values_[id]
   detail::HashIndex index_;
 };
 

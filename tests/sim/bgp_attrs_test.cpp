@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace peerlab::bgp {
 namespace {
@@ -158,6 +160,24 @@ TEST(PrefixTable, HandlesManyPrefixes) {
   const Prefix pool = pfx("10.0.0.0/8");
   for (std::uint64_t i = 0; i < 50000; ++i) ASSERT_EQ(t.intern(*nth_subnet(pool, 26, i)), i);
   for (std::uint64_t i = 0; i < 50000; i += 4999) EXPECT_EQ(t.find(*nth_subnet(pool, 26, i)), i);
+}
+
+// Interned attributes are read by reference while the table grows (a Candidate points at them).
+TEST(StableVector, KeepsEveryElementInPlaceAndInOrderAcrossChunks) {
+  detail::StableVector<std::string, 2> v;  // chunks of 4
+  std::vector<const std::string*> where;
+  for (int i = 0; i < 11; ++i) {
+    v.push_back(std::to_string(i));
+    where.push_back(&v[static_cast<std::size_t>(i)]);
+  }
+  ASSERT_EQ(v.size(), 11U);
+  std::vector<std::string> seen;
+  v.for_each([&seen](const std::string& s) { seen.push_back(s); });
+  EXPECT_EQ(seen, (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}));
+  for (std::size_t i = 0; i < 11; ++i) {
+    EXPECT_EQ(&v[i], where[i]) << i;
+    EXPECT_EQ(v[i], std::to_string(i));
+  }
 }
 
 }  // namespace
