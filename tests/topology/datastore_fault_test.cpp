@@ -189,8 +189,7 @@ TEST_F(DatastoreFaultTest, AStuckWriterMakesTheNextOneTimeOutNamingItsProcessAnd
                           " is writing the datastore or is stuck; if it is stuck, stop it (kill " + pid +
                           ") and try again, or wait longer with --lock-timeout");
   EXPECT_FALSE(called);
-  EXPECT_GE(waited, std::chrono::milliseconds(300));
-  EXPECT_LT(waited, std::chrono::seconds(5));
+  EXPECT_GE(waited, std::chrono::milliseconds(300));  // (a wait without end: the ctest timeout)
   EXPECT_EQ(read_text(path()), kStore);
 
   // Readers wait as boundedly.

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -117,9 +116,7 @@ TEST(InputLimits, ReadsAnEndlessInputOnlyUpToTheLimit) {
   InputLimits l;
   l.max_file_bytes = 1 << 20;
   Diagnostics d;
-  auto start = std::chrono::steady_clock::now();
-  auto text = read_input("/dev/zero", l, d);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  auto text = read_input("/dev/zero", l, d);  // an endless read fails on the ctest timeout
   EXPECT_FALSE(text);
   EXPECT_EQ(d.to_string(),
             "/dev/zero: error[E401]: input is too large: more than 1048576 bytes (1 MiB)\n"
@@ -145,9 +142,7 @@ TEST(InputLimits, NestingThatYamlCppItselfRefusesIsASyntaxErrorNotACrash) {
 }
 
 TEST(InputLimits, RefusesAnAliasBombBeforeExpandingIt) {
-  auto start = std::chrono::steady_clock::now();
-  auto f = parse_resources(alias_bomb(), "lol.yaml");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  auto f = parse_resources(alias_bomb(), "lol.yaml");  // expanding it would not end: ctest timeout
   EXPECT_TRUE(f.resources.empty());
   EXPECT_EQ(
       errors(f),
@@ -169,9 +164,7 @@ TEST(InputLimits, RefusesAnAliasInsideTheNodeItNames) {
 // same empty document forever on a lone ',' (yaml-cpp PR #1319), and YAML::LoadAll looped,
 // allocating until the machine ran out of memory.
 TEST(InputLimits, ALoneCommaIsASyntaxErrorNotAnEndlessStreamOfDocuments) {
-  auto start = std::chrono::steady_clock::now();
-  auto f = parse_resources(",", "comma.yaml");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  auto f = parse_resources(",", "comma.yaml");  // the endless loop fails on the ctest timeout
   EXPECT_EQ(
       errors(f),
       "comma.yaml:1:1: error[E101]: YAML syntax error: unexpected character; no document can start here\n"
