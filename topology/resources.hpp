@@ -54,7 +54,7 @@ ParsedFile parse_file(const std::string& path, const InputLimits& limits = {});
 // be read, E401 when it is larger (a regular file is measured and not read at all).
 std::optional<std::string> read_input(const std::string& path, const InputLimits& limits, Diagnostics& diags);
 
-// A duration with its unit ("250us", "2ms", "1.5s", "4m"), in microseconds.
+// A duration with its unit ("250us", "2ms", "1.5s", "4m", "1h"), in microseconds.
 std::optional<Micros> parse_duration(std::string_view text);
 
 // Canonical alias resolution for calicoctl's KIND argument ("bgppeers", "bp", "ipp", "nodes" …):

@@ -134,6 +134,8 @@ std::optional<Micros> parse_duration_text(std::string_view s) {
     scale = 1e6;
   else if (unit == "m" || unit == "min")
     scale = 60e6;
+  else if (unit == "h")
+    scale = 3600e6;  // at most 999999999h: 3.6e18 us, below the 9.2e18 of an int64
   else
     return std::nullopt;
   // Parse integer and fraction separately so "0.1s" is exactly 100000us.
@@ -152,7 +154,7 @@ std::optional<Micros> read_duration(Ctx& ctx, const YAML::Node& n, std::string_v
   auto d = n.IsScalar() ? parse_duration_text(n.Scalar()) : std::nullopt;
   if (!d) {
     ctx.error(n, "E209", "invalid duration " + describe(n) + " in '" + std::string(field) + "'",
-              "write a number with a unit: 250us, 2ms, 1.5s, 4m");
+              "write a number with a unit: 250us, 2ms, 1.5s, 4m, 1h");
   }
   return d;
 }

@@ -146,7 +146,7 @@ spec: {cidr: 10.0.0.0/24, latency: 5}
     ("duration with an unknown unit", """\
 apiVersion: peerlab/v1
 kind: BGPTimers
-spec: {holdTime: 1h}
+spec: {holdTime: 1d}
 """, "E209"),
     ("bad bgpPeer scope", """\
 apiVersion: v1

@@ -791,11 +791,15 @@ TEST(ParseDuration, ReadsANumberWithAUnitInMicroseconds) {
   EXPECT_EQ(parse_duration("1.5s"), 1'500'000);
   EXPECT_EQ(parse_duration("4m"), 240'000'000);
   EXPECT_EQ(parse_duration("2min"), 120'000'000);
+  EXPECT_EQ(parse_duration("1h"), 3'600'000'000);
+  EXPECT_EQ(parse_duration("1.5h"), 5'400'000'000);
+  EXPECT_EQ(parse_duration("999999999h"), 3'599'999'996'400'000'000);  // the largest: no overflow
   EXPECT_EQ(parse_duration("0.000001s"), 1);
 }
 
 TEST(ParseDuration, RejectsTextWithoutAUnitOrWithTooManyDecimals) {
-  for (const char* text : {"", "5", "s", "1h", "-1s", "1.2.3s", "1.0000001s", "1 s", "1S"})
+  for (const char* text :
+       {"", "5", "s", "1d", "1H", "1hr", "-1s", "1.2.3s", "1.0000001s", "1 s", "1S", "1000000000h"})
     EXPECT_EQ(parse_duration(text), std::nullopt) << text;
 }
 
@@ -811,14 +815,14 @@ TEST(FormatDuration, WritesWhatParseDurationReadsBack) {
 }
 
 TEST(ParseResources, RejectsABadDuration) {
-  for (const char* text : {"fast", "10", "ms", "1.2.3s", "-1ms", "1 ms", "1h", "2MS"}) {
+  for (const char* text : {"fast", "10", "ms", "1.2.3s", "-1ms", "1 ms", "1d", "2MS"}) {
     auto f = parse(
         "apiVersion: peerlab/v1\nkind: Link\nmetadata:\n  name: l\nspec:\n  a: r1\n  b: r2\n"
         "  latency: '" +
         std::string(text) + "'\n");
     EXPECT_EQ(only_diagnostic(f),
               "t.yaml:8:12: error[E209]: invalid duration '" + std::string(text) +
-                  "' in 'latency'\n  hint: write a number with a unit: 250us, 2ms, 1.5s, 4m")
+                  "' in 'latency'\n  hint: write a number with a unit: 250us, 2ms, 1.5s, 4m, 1h")
         << text;
   }
 }
