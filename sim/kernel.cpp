@@ -103,16 +103,11 @@ void Kernel::sort_bucket(std::size_t b) {
   bucket.sorted = true;
 }
 
-// Empties bucket b. A small vector stays in place; a larger one becomes a spare while the spares' capacity
-// stays within 2 * queued + kRetainSlack entries, and is freed otherwise.
-void Kernel::clear_bucket(std::size_t b) {
+// The storage of an emptied bucket larger than kKeepInPlace becomes a spare while the spares'
+// capacity stays within 2 * queued + kRetainSlack entries, and is freed otherwise.
+void Kernel::release_storage(std::size_t b) {
   Bucket& bucket = buckets_[b];
-  bucket.entries.clear();
-  bucket.head = 0;
-  bucket.sorted = true;
-  nonempty_[b >> 6] &= ~(std::uint64_t{1} << (b & 63));
   const std::size_t capacity = bucket.entries.capacity();
-  if (capacity <= kKeepInPlace) return;  // small: no need to move it around
   if (spared_ + capacity > 2 * queued_ + kRetainSlack) {
     std::vector<Entry>().swap(bucket.entries);
   } else {

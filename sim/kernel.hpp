@@ -617,7 +617,17 @@ class Kernel {
   void refile(std::size_t b, std::uint64_t base);
   void sort_bucket(std::size_t b);
   const Entry* scan(std::size_t b);
-  void clear_bucket(std::size_t b);
+  // Empties bucket b. A small vector stays in place (the common case, inline: a level-0 bucket
+  // usually holds one time's one or two entries and is emptied by every event it fires).
+  void clear_bucket(std::size_t b) {
+    Bucket& bucket = buckets_[b];
+    bucket.entries.clear();
+    bucket.head = 0;
+    bucket.sorted = true;
+    nonempty_[b >> 6] &= ~(std::uint64_t{1} << (b & 63));
+    if (bucket.entries.capacity() > kKeepInPlace) release_storage(b);
+  }
+  void release_storage(std::size_t b);
   void compact();
 
   std::vector<Bucket> buckets_ = std::vector<Bucket>(kLevels * kFanout);
