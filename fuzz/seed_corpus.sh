@@ -51,3 +51,9 @@ for k, line in enumerate(sorted(lines)):
 print(f'{files} transcript files, {len(lines)} command lines')
 PY
 echo "$n YAML files"
+
+# The simulator reads the same topologies as the loader (it runs those that load and fit).
+sim=fuzz/corpus/fuzz_simulate
+mkdir -p "$sim"
+find "$sim" -name 'seed-*' -delete
+cp "$res"/seed-* "$sim"/
