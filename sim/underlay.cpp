@@ -99,7 +99,8 @@ UnderlayPath Underlay::path(HostId from, HostId to) const {
   return routes_from(from)[to];
 }
 
-bool Underlay::reachable(HostId from, HostId to) const {
+// reachable() beyond its inline case (which it repeats: the answer is complete either way).
+bool Underlay::reachable_otherwise(HostId from, HostId to) const {
   if (from >= reach_.size() || to >= reach_.size()) return false;
   const HostReach a = reach_[from], b = reach_[to];
   if (!a.up || !b.up) return false;
