@@ -64,7 +64,7 @@ int run_render_command(CLI::App& app, const RenderArgs& a) {
   if (!a.at.empty()) {
     auto d = parse_duration(a.at);
     if (!d) {
-      std::cerr << "error: --at '" << a.at << "' is not a duration; write it with a unit: 500ms, 30s, 5m\n";
+      std::cerr << "error: --at '" << a.at << "' is not a duration; write it with a unit: 500ms, 30s, 5m, 1h\n";
       return 2;
     }
     at = *d;

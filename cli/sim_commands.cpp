@@ -40,7 +40,7 @@ std::optional<sim::Time> duration_arg(const std::string& text, const char* flag,
   if (text.empty()) return std::nullopt;
   auto d = parse_duration(text);
   if (!d) {
-    err << "error: " << flag << " '" << text << "' is not a duration; write it with a unit: 500ms, 30s, 5m\n";
+    err << "error: " << flag << " '" << text << "' is not a duration; write it with a unit: 500ms, 30s, 5m, 1h\n";
     return sim::Time{-1};
   }
   return *d;

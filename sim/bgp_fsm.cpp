@@ -32,9 +32,6 @@ struct Cell {
   bool code_from_ctx = false;
 };
 
-constexpr Cell ign() {
-  return {};
-}
 constexpr Cell go(State next, ActionSet actions) {
   return {Kind::Go, next, actions, {}, false};
 }
