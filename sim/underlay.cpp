@@ -99,13 +99,12 @@ UnderlayPath Underlay::path(HostId from, HostId to) const {
   return routes_from(from)[to];
 }
 
-// reachable() beyond its inline case (which it repeats: the answer is complete either way).
+// reachable() past its inline case: a down or unknown host, a shared segment when either host has
+// several (or the one they share is down), or a path through routers.
 bool Underlay::reachable_otherwise(HostId from, HostId to) const {
   if (from >= reach_.size() || to >= reach_.size()) return false;
-  const HostReach a = reach_[from], b = reach_[to];
-  if (!a.up || !b.up) return false;
+  if (!reach_[from].up || !reach_[to].up) return false;
   if (from == to) return true;
-  if (a.segment == b.segment && a.segment != kSeveral && segments_[a.segment].up) return true;
   for (auto s : hosts_[from].segments)
     for (auto d : hosts_[to].segments)
       if (s == d && segments_[s].up) return true;
