@@ -424,7 +424,7 @@ std::size_t AdjRibOut::memory_bytes() const {
 
 std::vector<Update> pack_updates(std::span<const OutChange> changes) {
   std::vector<Update> out;
-  std::vector<OutChange> scratch;
+  std::vector<std::uint64_t> scratch;
   pack_updates(changes, scratch, [&](Update&& u) { out.push_back(std::move(u)); });
   return out;
 }

@@ -285,8 +285,14 @@ std::vector<Update> pack_updates(std::span<const OutChange> changes);
 // The same UPDATEs in the same order, handed to `emit(Update&&)` one by one. `scratch` is reused
 // from call to call, so that packing allocates nothing once it has grown (the simulator packs
 // every speaker's changes after every event).
+//
+// The changes are sorted as 64-bit keys, new attributes << 32 | prefix: kNoAttrs is 0, so
+// withdrawals come first, then attribute sets in increasing id, prefixes increasing within each. Each prefix is listed once by then, so the keys are unique. One integer comparison per step
+// instead of three: a reflector's first export to a client is a few thousand changes, each with
+// attributes of its own.
 template <class Emit>
-void pack_updates(std::span<const OutChange> changes, std::vector<OutChange>& scratch, Emit&& emit) {
+void pack_updates(std::span<const OutChange> changes, std::vector<std::uint64_t>& scratch, Emit&& emit) {
+  static_assert(kNoAttrs == 0 && sizeof(AttrId) == 4 && sizeof(PrefixId) == 4);
   if (changes.size() == 1) {  // the common case: one route changed for this peer
     const OutChange& c = changes.front();
     Update u;
@@ -299,39 +305,43 @@ void pack_updates(std::span<const OutChange> changes, std::vector<OutChange>& sc
     emit(std::move(u));
     return;
   }
-  scratch.assign(changes.begin(), changes.end());
-  // Collapse repeated prefixes to their net change. Checked first in one pass: a session's initial
-  // export and most UPDATEs list each prefix once, in increasing order.
-  if (std::adjacent_find(scratch.begin(), scratch.end(), [](const OutChange& a, const OutChange& b) {
+  const auto key = [](AttrId attrs, PrefixId prefix) {
+    return std::uint64_t{attrs} << 32 | prefix;
+  };
+  scratch.clear();
+  // Collapse repeated prefixes to their net change: the first change's old attributes, the last
+  // one's new. Checked first in one pass: a session's initial export and most UPDATEs list each
+  // prefix once, in increasing order.
+  if (std::adjacent_find(changes.begin(), changes.end(), [](const OutChange& a, const OutChange& b) {
         return a.prefix >= b.prefix;
-      }) != scratch.end()) {
-    std::stable_sort(scratch.begin(), scratch.end(),
-                     [](const OutChange& a, const OutChange& b) { return a.prefix < b.prefix; });
+      }) == changes.end()) {
+    for (const OutChange& c : changes) scratch.push_back(key(c.new_attrs, c.prefix));
+  } else {
+    // (prefix, position) keys sort the changes by prefix, each prefix's in the order made.
+    for (std::size_t i = 0; i < changes.size(); ++i)
+      scratch.push_back(std::uint64_t{changes[i].prefix} << 32 | static_cast<std::uint32_t>(i));
+    std::sort(scratch.begin(), scratch.end());
     std::size_t kept = 0;
     for (std::size_t i = 0; i < scratch.size();) {
       std::size_t j = i + 1;
-      while (j < scratch.size() && scratch[j].prefix == scratch[i].prefix) ++j;
-      OutChange net = scratch[j - 1];
-      net.old_attrs = scratch[i].old_attrs;
-      if (net.old_attrs != net.new_attrs) scratch[kept++] = net;
+      while (j < scratch.size() && scratch[j] >> 32 == scratch[i] >> 32) ++j;
+      const OutChange& first = changes[static_cast<std::uint32_t>(scratch[i])];
+      const OutChange& last = changes[static_cast<std::uint32_t>(scratch[j - 1])];
+      if (first.old_attrs != last.new_attrs) scratch[kept++] = key(last.new_attrs, last.prefix);  // kept <= i
       i = j;
     }
     scratch.resize(kept);
   }
-  // Withdrawals first, then by attribute set; prefixes ascending within each group.
-  std::sort(scratch.begin(), scratch.end(), [](const OutChange& a, const OutChange& b) {
-    if (a.is_withdraw() != b.is_withdraw()) return a.is_withdraw();
-    if (a.new_attrs != b.new_attrs) return a.new_attrs < b.new_attrs;
-    return a.prefix < b.prefix;
-  });
+  std::sort(scratch.begin(), scratch.end());
   std::size_t i = 0;
   while (i < scratch.size()) {
     Update u;
-    const bool withdraw = scratch[i].is_withdraw();
-    if (!withdraw) u.attrs = scratch[i].new_attrs;
+    const std::uint32_t group = static_cast<std::uint32_t>(scratch[i] >> 32);
+    const bool withdraw = group == kNoAttrs;
+    if (!withdraw) u.attrs = group;
     PrefixList& list = withdraw ? u.withdrawn : u.nlri;
-    const AttrId group = scratch[i].new_attrs;
-    for (; i < scratch.size() && scratch[i].new_attrs == group; ++i) list.push_back(scratch[i].prefix);
+    for (; i < scratch.size() && static_cast<std::uint32_t>(scratch[i] >> 32) == group; ++i)
+      list.push_back(static_cast<PrefixId>(scratch[i]));
     emit(std::move(u));
   }
 }

@@ -214,7 +214,7 @@ struct Network::Impl {
   std::vector<Speaker> speakers;
   std::vector<SpeakerId> dirty_speakers;     // speakers with UPDATEs to flush after this event
   std::vector<SpeakerId> flush_todo;         // flush_all's copy of dirty_speakers
-  std::vector<bgp::OutChange> pack_scratch;  // reused by every flush (bgp::pack_updates)
+  std::vector<std::uint64_t> pack_scratch;  // reused by every flush (bgp::pack_updates)
   // Reused by group_pending: rank of each dirty peer, group boundaries, the grouped changes.
   std::vector<std::uint32_t> group_rank, group_start;
   std::vector<bgp::OutChange> group_scratch;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <random>
 
 namespace peerlab::bgp {
@@ -394,6 +395,70 @@ TEST(PackUpdates, SendsNothingForAPrefixThatChangedAndChangedBack) {
   EXPECT_EQ(pack_updates(changes), (std::vector<Update>{Update{{}, 4, {6}}}));
   const std::vector<OutChange> flapped{{1, 5, 0, 7}, {1, 5, 7, 0}};
   EXPECT_TRUE(pack_updates(flapped).empty());
+}
+
+// The rules of pack_updates, written out plainly: each prefix's net change (the first change's
+// old attributes, the last one's new), none when they are equal; one UPDATE with every withdrawal,
+// then one per attribute set in increasing id; prefixes in increasing id.
+std::vector<Update> pack_by_the_rules(std::span<const OutChange> changes) {
+  std::map<PrefixId, std::pair<AttrId, AttrId>> net;  // prefix -> (old, new)
+  for (const OutChange& c : changes) {
+    auto [it, first] = net.try_emplace(c.prefix, c.old_attrs, c.new_attrs);
+    if (!first) it->second.second = c.new_attrs;
+  }
+  std::vector<PrefixId> withdrawn;
+  std::map<AttrId, std::vector<PrefixId>> announced;
+  for (const auto& [prefix, change] : net) {
+    if (change.first == change.second) continue;
+    if (change.second == kNoAttrs)
+      withdrawn.push_back(prefix);
+    else
+      announced[change.second].push_back(prefix);
+  }
+  std::vector<Update> out;
+  auto list = [](const std::vector<PrefixId>& ids) {
+    PrefixList l;
+    for (PrefixId p : ids) l.push_back(p);
+    return l;
+  };
+  if (!withdrawn.empty()) out.push_back(Update{list(withdrawn), kNoAttrs, {}});
+  for (const auto& [attrs, prefixes] : announced) out.push_back(Update{{}, attrs, list(prefixes)});
+  return out;
+}
+
+TEST(PackUpdates, PacksRandomChangeListsAsTheRulesSay) {
+  std::mt19937 gen(7);
+  int collapsed = 0, withdrawals = 0;
+  for (int round = 0; round < 2000; ++round) {
+    // Few prefixes and attribute sets, so that repeats, flaps and shared attributes all happen;
+    // attribute ids near the top of the range check that the key keeps all 32 bits.
+    const std::uint32_t prefixes = 1 + gen() % 40, attr_sets = 1 + gen() % 6;
+    const AttrId attr_base = round % 3 == 0 ? 0xFFFFFFF0U : 1;
+    // What the peer has, so that each change's old attributes are true: some prefixes to begin with.
+    std::map<PrefixId, AttrId> has;
+    for (PrefixId p = 0; p < 60; ++p)
+      if (gen() % 2 == 0) has[p] = attr_base + gen() % attr_sets;
+    std::vector<OutChange> changes;
+    const std::size_t n = 1 + gen() % 60;
+    for (std::size_t i = 0; i < n; ++i) {
+      const PrefixId p = round % 2 == 0 ? gen() % prefixes : static_cast<PrefixId>(i);  // in order, no repeats
+      const AttrId was = has.contains(p) ? has[p] : kNoAttrs;
+      AttrId now = gen() % 4 == 0 ? kNoAttrs : attr_base + gen() % attr_sets;
+      if (now == was) now = was == kNoAttrs ? attr_base : kNoAttrs;
+      changes.push_back(OutChange{1, p, was, now});
+      has[p] = now;
+    }
+    const std::vector<Update> expected = pack_by_the_rules(changes);
+    ASSERT_EQ(pack_updates(changes), expected) << "round " << round;
+    collapsed += static_cast<int>(std::accumulate(expected.begin(), expected.end(), std::size_t{0},
+                                                  [](std::size_t k, const Update& u) {
+                                                    return k + u.nlri.size() + u.withdrawn.size();
+                                                  }) < changes.size());
+    withdrawals += !expected.empty() && expected.front().attrs == kNoAttrs;
+  }
+  // The draws reach the collapsing path and the withdrawal group often.
+  EXPECT_GT(collapsed, 500);
+  EXPECT_GT(withdrawals, 500);
 }
 
 }  // namespace
