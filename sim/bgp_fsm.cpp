@@ -293,8 +293,8 @@ Millis ErrorWait::on_error(Millis now, const TimerConfig& t, Millis forget_after
 
 NegotiatedTimers negotiate_timers(const TimerConfig& ours, std::uint16_t peer_hold_seconds) {
   NegotiatedTimers n;
-  n.hold = std::min<Millis>(Millis{peer_hold_seconds} * 1000, ours.hold);
-  n.keepalive = ours.keepalive != 0 ? ours.keepalive : (n.hold / 1000 / 3) * 1000;  // whole seconds, as BIRD
+  n.hold = std::min<TimerMillis>(TimerMillis{peer_hold_seconds} * 1000, ours.hold);  // <= 65,535,000
+  n.keepalive = ours.keepalive != 0 ? ours.keepalive : (n.hold / 1000 / 3) * 1000;   // whole seconds, as BIRD
   return n;
 }
 

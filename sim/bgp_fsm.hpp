@@ -185,9 +185,11 @@ struct ErrorWait {
 // Hold and keepalive times of an established session (RFC 4271 §4.2, §10; BIRD bgp_rx_open): hold is the
 // smaller of ours and the peer's (0 disables both timers); keepalive is the configured one, else hold/3 in
 // whole seconds (BIRD keeps timers in seconds: hold 10 s gives keepalive 3 s).
+// Milliseconds in 32 bits, as configured timers are (TimerMillis): the hold time is at most 65,535 s,
+// and a session end keeps one of these.
 struct NegotiatedTimers {
-  Millis hold = 0;
-  Millis keepalive = 0;
+  TimerMillis hold = 0;
+  TimerMillis keepalive = 0;
   bool operator==(const NegotiatedTimers&) const = default;
 };
 NegotiatedTimers negotiate_timers(const TimerConfig& ours, std::uint16_t peer_hold_seconds);

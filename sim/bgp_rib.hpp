@@ -287,9 +287,9 @@ std::vector<Update> pack_updates(std::span<const OutChange> changes);
 // every speaker's changes after every event).
 //
 // The changes are sorted as 64-bit keys, new attributes << 32 | prefix: kNoAttrs is 0, so
-// withdrawals come first, then attribute sets in increasing id, prefixes increasing within each. Each prefix is listed once by then, so the keys are unique. One integer comparison per step
-// instead of three: a reflector's first export to a client is a few thousand changes, each with
-// attributes of its own.
+// withdrawals come first, then attribute sets in increasing id, prefixes increasing within each. Each prefix
+// is listed once by then, so the keys are unique. One integer comparison per step instead of three: a
+// reflector's first export to a client is a few thousand changes, each with attributes of its own.
 template <class Emit>
 void pack_updates(std::span<const OutChange> changes, std::vector<std::uint64_t>& scratch, Emit&& emit) {
   static_assert(kNoAttrs == 0 && sizeof(AttrId) == 4 && sizeof(PrefixId) == 4);
@@ -305,9 +305,7 @@ void pack_updates(std::span<const OutChange> changes, std::vector<std::uint64_t>
     emit(std::move(u));
     return;
   }
-  const auto key = [](AttrId attrs, PrefixId prefix) {
-    return std::uint64_t{attrs} << 32 | prefix;
-  };
+  const auto key = [](AttrId attrs, PrefixId prefix) { return std::uint64_t{attrs} << 32 | prefix; };
   scratch.clear();
   // Collapse repeated prefixes to their net change: the first change's old attributes, the last
   // one's new. Checked first in one pass: a session's initial export and most UPDATEs list each

@@ -46,6 +46,44 @@ constexpr HostId kUnknownHost = kNoHost - 1;
 // The stream id, under a session's own stream, of the key of its keepalive and hold timer draws.
 constexpr std::uint64_t kTimerKeyStream = 0x74696d657273ULL;  // "timers"
 
+// Distinct values, each named by a dense id that stays valid (entries are never changed or
+// removed). A session end keeps 4-byte ids of the values that most session ends share (every
+// session of a mesh node has the same parameters and timers) instead of a copy or a pointer into
+// its own configuration: the table stays in cache where a million configurations would not.
+// A reference from operator[] is valid until the next intern() (the table may grow).
+template <class T, class Hash>
+class InternTable {
+ public:
+  std::uint32_t intern(const T& v) {
+    // Consecutive session ends (a speaker's neighbours, in order) mostly share theirs.
+    if (last_ < values_.size() && values_[last_] == v) return last_;
+    auto [it, added] = index_.try_emplace(v, static_cast<std::uint32_t>(values_.size()));
+    if (added) values_.push_back(v);
+    return last_ = it->second;
+  }
+  const T& operator[](std::uint32_t id) const { return values_[id]; }
+
+ private:
+  std::vector<T> values_;
+  std::unordered_map<T, std::uint32_t, Hash> index_;
+  std::uint32_t last_ = 0;  // the id intern() returned last
+};
+
+struct TimerConfigHash {
+  std::size_t operator()(const TimerConfig& t) const noexcept {
+    std::uint64_t h = 0;
+    auto pair = [](TimerMillis a, TimerMillis b) {
+      return std::uint64_t{static_cast<std::uint32_t>(a)} << 32 | static_cast<std::uint32_t>(b);
+    };
+    mix_hash(h, pair(t.hold, t.keepalive));
+    mix_hash(h, pair(t.startup_hold, t.connect_delay));
+    mix_hash(h, pair(t.connect_retry, t.error_wait_min));
+    mix_hash(h, pair(t.error_wait_max, t.graceful_restart_time));
+    mix_hash(h, static_cast<std::uint64_t>(t.graceful_restart));
+    return static_cast<std::size_t>(h);
+  }
+};
+
 enum EventKind : std::uint32_t {
   kConnectDelayTimer,  // target: slot
   kConnectRetryTimer,
@@ -109,10 +147,12 @@ struct Network::Impl {
     std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
     EventHandle connect_timer, error_wait_timer, gr_timer;
     SessionTimer hold_timer, keepalive_timer;
-    // What the policy knows about the session (Impl::params_of): an index into a table of the
-    // distinct ones, since most session ends of a speaker share theirs (every mesh session of a
-    // node has the same), 4 bytes instead of 44.
+    // What the policy knows about the session (Impl::params_of), 4 bytes instead of 44, and its
+    // configured timers (Impl::timers_of), which every timer start reads: ids into tables of the
+    // distinct ones (InternTable). Invariant: timers_id names cfg->timers (set where cfg is pointed
+    // at another configuration; asserted in fire()).
     std::uint32_t params_id = 0;
+    std::uint32_t timers_id = 0;
     bgp::LastError error;
 
     bool alive = true;     // still configured
@@ -212,8 +252,8 @@ struct Network::Impl {
   bgp::AttrTable attrs;
   bgp::PrefixTable prefixes;
   std::vector<Speaker> speakers;
-  std::vector<SpeakerId> dirty_speakers;     // speakers with UPDATEs to flush after this event
-  std::vector<SpeakerId> flush_todo;         // flush_all's copy of dirty_speakers
+  std::vector<SpeakerId> dirty_speakers;    // speakers with UPDATEs to flush after this event
+  std::vector<SpeakerId> flush_todo;        // flush_all's copy of dirty_speakers
   std::vector<std::uint64_t> pack_scratch;  // reused by every flush (bgp::pack_updates)
   // Reused by group_pending: rank of each dirty peer, group boundaries, the grouped changes.
   std::vector<std::uint32_t> group_rank, group_start;
@@ -221,9 +261,7 @@ struct Network::Impl {
   std::vector<std::pair<bgp::PrefixId, bgp::Best>> export_scratch;  // reused by export_all
   std::vector<SpeakerId> speaker_of_host;                           // HostId -> speaker, kNone when none
   std::vector<Slot> slots;
-  // The distinct SessionParams of the session ends (Slot::params_id). Entries are never changed or
-  // removed, so an id stays valid; a reference from params_of() is valid until the next
-  // intern_params() (the table may grow).
+  // The distinct SessionParams and TimerConfigs of the session ends (Slot::params_id, timers_id).
   struct ParamsHash {
     std::size_t operator()(const bgp::SessionParams& p) const noexcept {
       std::uint64_t h = 0;
@@ -236,9 +274,8 @@ struct Network::Impl {
       return static_cast<std::size_t>(h);
     }
   };
-  std::vector<bgp::SessionParams> params_table;
-  std::unordered_map<bgp::SessionParams, std::uint32_t, ParamsHash> params_index;
-  std::uint32_t last_params = 0;          // the id intern_params returned last
+  InternTable<bgp::SessionParams, ParamsHash> params_table;
+  InternTable<TimerConfig, TimerConfigHash> timers_table;
   std::deque<NeighborConfig> owned_cfgs;  // see Slot::cfg; a deque, so that pointers stay valid
   std::vector<Connection> conns;
   std::vector<bgp::Message> messages;
@@ -289,14 +326,9 @@ struct Network::Impl {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  std::uint32_t intern_params(const bgp::SessionParams& p) {
-    // Consecutive session ends (a speaker's neighbours, in order) mostly share theirs.
-    if (last_params < params_table.size() && params_table[last_params] == p) return last_params;
-    auto [it, added] = params_index.try_emplace(p, static_cast<std::uint32_t>(params_table.size()));
-    if (added) params_table.push_back(p);
-    return last_params = it->second;
-  }
+  std::uint32_t intern_params(const bgp::SessionParams& p) { return params_table.intern(p); }
   const bgp::SessionParams& params_of(const Slot& sl) const { return params_table[sl.params_id]; }
+  const TimerConfig& timers_of(const Slot& sl) const { return timers_table[sl.timers_id]; }
 
   Millis now_ms() const { return to_millis(kernel.now()); }
 
@@ -322,7 +354,7 @@ struct Network::Impl {
     Time w = 0;
     for (const auto& s : speakers)
       for (std::uint32_t slot : s.slots) {
-        const auto& t = slots[slot].cfg->timers;
+        const auto& t = timers_of(slots[slot]);
         w = std::max(
             {w, from_millis(t.connect_delay), from_millis(t.connect_retry), from_millis(t.error_wait_max)});
       }
@@ -383,6 +415,7 @@ struct Network::Impl {
     slot.cfg = cfg;
     slot.passive = n.passive;
     slot.params_id = intern_params(bgp::session_params(s.cfg, n));
+    slot.timers_id = timers_table.intern(n.timers);
     slot.dynamic = dynamic;
     // Each session has its own random stream, named by speaker and protocol, so that adding a
     // session elsewhere does not change this one's jitter.
@@ -667,6 +700,8 @@ struct Network::Impl {
   void fire(std::uint32_t id, bgp::Event ev, bgp::Context ctx = {}, const bgp::Update* update = nullptr) {
     Slot& sl = slots[id];
     assert(sl.passive == sl.cfg->passive);
+    assert(timers_of(sl) == sl.cfg->timers);
+    assert(speakers[sl.speaker].facts[sl.index].address == sl.cfg->peer_address);
     ctx.passive = sl.passive;
     ctx.graceful_restart = sl.gr_negotiated;
     const State from = sl.state;
@@ -713,7 +748,7 @@ struct Network::Impl {
   void apply(std::uint32_t id, Action a, const bgp::Step& st, const bgp::Update* update) {
     Slot& sl = slots[id];
     Speaker& sp = speakers[sl.speaker];
-    const auto& t = sl.cfg->timers;
+    const TimerConfig& t = timers_of(sl);
     switch (a) {
       case Action::StopAllTimers:
         cancel_timers(sl);
@@ -1111,7 +1146,7 @@ struct Network::Impl {
       sl.cfg->peer_as = open.my_as;
       sl.params_id = intern_params(bgp::session_params(sp.cfg, *sl.cfg));
     }
-    if (open.my_as != sl.cfg->peer_as) {
+    if (open.my_as != params_of(sl).peer_as) {
       ctx.error = bgp::notif::kBadPeerAs;
       fire(id, bgp::Event::BGPOpenMsgErr, ctx);
       return;
@@ -1126,10 +1161,13 @@ struct Network::Impl {
       fire(id, bgp::Event::BGPOpenMsgErr, ctx);
       return;
     }
-    sl.negotiated = bgp::negotiate_timers(sl.cfg->timers, open.hold_time);
+    // Timers and facts without the session's configuration (a cache miss in a large mesh): the
+    // facts already hold the peer's address (set with the configuration).
+    sl.negotiated = bgp::negotiate_timers(timers_of(sl), open.hold_time);
     sl.gr_negotiated =
-        sl.cfg->timers.graceful_restart && remote != kNone && slots[remote].cfg->timers.graceful_restart;
-    sp.facts[sl.index] = bgp::peer_facts(params_of(sl), sl.cfg->peer_address, open.bgp_identifier);
+        timers_of(sl).graceful_restart && remote != kNone && timers_of(slots[remote]).graceful_restart;
+    bgp::PeerFacts& facts = sp.facts[sl.index];
+    facts = bgp::peer_facts(params_of(sl), facts.address, open.bgp_identifier);
     fire(id, bgp::Event::BGPOpen);
   }
 
@@ -1494,6 +1532,7 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
       }
       sl.cfg = &*n;
       sl.passive = n->passive;
+      sl.timers_id = im.timers_table.intern(n->timers);
       im.speakers[sid].cfg.local_as = cfg.local_as;
       im.speakers[sid].cfg.router_id = cfg.router_id;
       sl.params_id = im.intern_params(bgp::session_params(cfg, *sl.cfg));

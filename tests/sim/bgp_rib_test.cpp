@@ -441,7 +441,8 @@ TEST(PackUpdates, PacksRandomChangeListsAsTheRulesSay) {
     std::vector<OutChange> changes;
     const std::size_t n = 1 + gen() % 60;
     for (std::size_t i = 0; i < n; ++i) {
-      const PrefixId p = round % 2 == 0 ? gen() % prefixes : static_cast<PrefixId>(i);  // in order, no repeats
+      const PrefixId p =
+          round % 2 == 0 ? gen() % prefixes : static_cast<PrefixId>(i);  // in order, no repeats
       const AttrId was = has.contains(p) ? has[p] : kNoAttrs;
       AttrId now = gen() % 4 == 0 ? kNoAttrs : attr_base + gen() % attr_sets;
       if (now == was) now = was == kNoAttrs ? attr_base : kNoAttrs;
@@ -450,10 +451,10 @@ TEST(PackUpdates, PacksRandomChangeListsAsTheRulesSay) {
     }
     const std::vector<Update> expected = pack_by_the_rules(changes);
     ASSERT_EQ(pack_updates(changes), expected) << "round " << round;
-    collapsed += static_cast<int>(std::accumulate(expected.begin(), expected.end(), std::size_t{0},
-                                                  [](std::size_t k, const Update& u) {
-                                                    return k + u.nlri.size() + u.withdrawn.size();
-                                                  }) < changes.size());
+    collapsed += static_cast<int>(
+        std::accumulate(expected.begin(), expected.end(), std::size_t{0}, [](std::size_t k, const Update& u) {
+          return k + u.nlri.size() + u.withdrawn.size();
+        }) < changes.size());
     withdrawals += !expected.empty() && expected.front().attrs == kNoAttrs;
   }
   // The draws reach the collapsing path and the withdrawal group often.
