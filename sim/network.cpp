@@ -115,50 +115,31 @@ struct Network::Impl {
   };
   static_assert(EventHandle::kNoSlot == kNone);
 
-  // One end of one session. A 1,000-node mesh has a million of them, so the fields are ordered by
-  // alignment to leave no padding (216 bytes; every 8 bytes here is 8 MB there).
+  // One end of one session. A 1,000-node mesh has a million of them, read at random (each event
+  // is another session's), so every cache line an event touches here is a miss: the fields most
+  // events read come first and together (ids, state, flags, the session timers), then what timer
+  // starts read, then what few events read (statistics, errors). No padding: 216 bytes, and every
+  // 8 bytes here is 8 MB there.
   struct Slot {
-    // The neighbour's configuration. Not a copy (the configuration is 168 bytes): it points into
-    // the speaker's SpeakerConfig::neighbors, or into Impl::owned_cfgs for a dynamic session and
-    // for one removed by a reconfiguration. Invariant: valid for the life of the network
-    // (reconfigure() re-points before it replaces).
-    NeighborConfig* cfg = nullptr;
-    Rng rng{0};
-    // Names the counter-based draws of the negotiated keepalive and hold timers (timer_jitter).
-    std::uint64_t timer_key = 0;
-    Time since = 0;
-    Time established_at = kNoTime;  // the last time it became Established (kNoTime: never)
-    // When the hold timer last (re)started: its deadline is hold_start + its jitter at that time.
-    Time hold_start = 0;
-    // Analytic keepalives (SimOptions::analytic_keepalives): see ka_lazy below.
-    Time ka_next = 0;
-    Time ka_last = kNoTime;  // the last lazy keepalive sent, while it may still be travelling
-    std::uint64_t updates_received = 0, updates_sent = 0;
-    bgp::ErrorWait error_wait;
-    bgp::NegotiatedTimers negotiated;
-
+    // ---- read by nearly every event
     SpeakerId speaker = 0;
-    bgp::PeerIndex index = 0;  // PeerIndex in the speaker's RIBs
-    // The host that owns cfg->peer_address (kNoHost: nobody; kUnknownHost: not looked up yet),
-    // looked up on the first connect; ownership changes only when reconfigure() rebuilds the
-    // underlay, which forgets it.
-    HostId peer_host = kUnknownHost;
+    bgp::PeerIndex index = 0;            // PeerIndex in the speaker's RIBs
     std::uint32_t conn = kNone;          // the connection the session runs on
     std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
-    EventHandle connect_timer, error_wait_timer, gr_timer;
-    SessionTimer hold_timer, keepalive_timer;
     // What the policy knows about the session (Impl::params_of), 4 bytes instead of 44, and its
     // configured timers (Impl::timers_of), which every timer start reads: ids into tables of the
     // distinct ones (InternTable). Invariant: timers_id names cfg->timers (set where cfg is pointed
     // at another configuration; asserted in fire()).
     std::uint32_t params_id = 0;
     std::uint32_t timers_id = 0;
-    bgp::LastError error;
-
-    bool alive = true;     // still configured
-    bool dynamic = false;  // created from a neighbour range
     State state = State::Idle;
     bgp::ProtoState proto = bgp::ProtoState::Down;
+    // cfg->passive, which every FSM step reads: kept here too, since the configuration is one
+    // more cache miss per event in a large mesh. Invariant: equal to cfg->passive (set where cfg
+    // is pointed at another configuration; asserted in fire()).
+    bool passive = false;
+    bool alive = true;     // still configured
+    bool dynamic = false;  // created from a neighbour range
     bool gr_negotiated = false;
     bool has_stale = false;  // routes kept by graceful restart wait for End-of-RIB or the timer
     bool out_dirty = false;  // in its speaker's `dirty` list (Speaker::pending_out)
@@ -168,10 +149,34 @@ struct Network::Impl {
     // hold timer is not in the queue (it cannot fire while they arrive). Invariant: hold_lazy on
     // one end exactly when ka_lazy on the other.
     bool ka_lazy = false, hold_lazy = false;
-    // cfg->passive, which every FSM step reads: kept here too (in what was padding), since the
-    // configuration is one more cache miss per event in a large mesh. Invariant: equal to
-    // cfg->passive (set where cfg is pointed at another configuration; asserted in fire()).
-    bool passive = false;
+    bgp::LastError error;
+    SessionTimer hold_timer, keepalive_timer;
+    EventHandle connect_timer;
+    // ---- read when a timer starts
+    bgp::NegotiatedTimers negotiated;
+    // When the hold timer last (re)started: its deadline is hold_start + its jitter at that time.
+    Time hold_start = 0;
+    // Names the counter-based draws of the negotiated keepalive and hold timers (timer_jitter).
+    std::uint64_t timer_key = 0;
+    Rng rng{0};
+    // ---- read by a few events per session
+    // The neighbour's configuration. Not a copy (the configuration is 128 bytes): it points into
+    // the speaker's SpeakerConfig::neighbors, or into Impl::owned_cfgs for a dynamic session and
+    // for one removed by a reconfiguration. Invariant: valid for the life of the network
+    // (reconfigure() re-points before it replaces).
+    NeighborConfig* cfg = nullptr;
+    // The host that owns cfg->peer_address (kNoHost: nobody; kUnknownHost: not looked up yet),
+    // looked up on the first connect; ownership changes only when reconfigure() rebuilds the
+    // underlay, which forgets it.
+    HostId peer_host = kUnknownHost;
+    EventHandle error_wait_timer, gr_timer;
+    Time since = 0;
+    Time established_at = kNoTime;  // the last time it became Established (kNoTime: never)
+    // Analytic keepalives (SimOptions::analytic_keepalives): see ka_lazy above.
+    Time ka_next = 0;
+    Time ka_last = kNoTime;  // the last lazy keepalive sent, while it may still be travelling
+    std::uint64_t updates_received = 0, updates_sent = 0;
+    bgp::ErrorWait error_wait;
   };
   static_assert(sizeof(Slot) <= 216);
 
@@ -1141,7 +1146,7 @@ struct Network::Impl {
     const Connection& cn = conns[c];
     int side = cn.slot[0] == id ? 0 : 1;
     std::uint32_t remote = cn.slot[1 - side];
-    if (sl.cfg->peer_as == 0 && sl.dynamic) {
+    if (sl.dynamic && sl.cfg->peer_as == 0) {  // (dynamic first: cfg is a cache miss)
       // A neighbour range without an AS takes the peer's.
       sl.cfg->peer_as = open.my_as;
       sl.params_id = intern_params(bgp::session_params(sp.cfg, *sl.cfg));
