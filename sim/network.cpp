@@ -166,8 +166,8 @@ struct Network::Impl {
     // (reconfigure() re-points before it replaces).
     NeighborConfig* cfg = nullptr;
     // The host that owns cfg->peer_address (kNoHost: nobody; kUnknownHost: not looked up yet),
-    // looked up on the first connect; ownership changes only when reconfigure() rebuilds the
-    // underlay, which forgets it.
+    // looked up when the session end is added and again on the first connect after
+    // reconfigure() rebuilt the underlay (ownership changes only then; it forgets them).
     HostId peer_host = kUnknownHost;
     EventHandle error_wait_timer, gr_timer;
     Time since = 0;
@@ -421,6 +421,8 @@ struct Network::Impl {
     slot.passive = n.passive;
     slot.params_id = intern_params(bgp::session_params(s.cfg, n));
     slot.timers_id = timers_table.intern(n.timers);
+    // Looked up now, while the configuration is in cache, rather than at the first connect.
+    slot.peer_host = underlay.owner_of(n.peer_address);
     slot.dynamic = dynamic;
     // Each session has its own random stream, named by speaker and protocol, so that adding a
     // session elsewhere does not change this one's jitter.
@@ -955,9 +957,12 @@ struct Network::Impl {
       return;
     }
     SpeakerId sid = owner;
-    // Copies: find_acceptor may add a session end (a neighbour range), which moves `slots`.
-    const IpAddr from = params_of(slots[cn.slot[0]]).local_address,
-                 to_addr = slots[cn.slot[0]].cfg->peer_address;
+    // Copies: find_acceptor may add a session end (a neighbour range), which moves `slots`. The
+    // address called is the initiator's peer address, read from its peer facts (one cache line,
+    // where its configuration would be two: the pointer and the configuration).
+    const Slot& initiator = slots[cn.slot[0]];
+    const IpAddr from = params_of(initiator).local_address,
+                 to_addr = speakers[initiator.speaker].facts[initiator.index].address;
     std::uint32_t q = find_acceptor(sid, from, to_addr);
     bool accept = q != kNone;
     if (accept) {
@@ -1374,13 +1379,22 @@ struct Network::Impl {
 
   // ---- events ----------------------------------------------------------------------------------
 
+  // A session timer that fired leaves an empty handle behind, so that stopping the session's
+  // timers later costs no look into the kernel's handle table (a cache miss in a large network)
+  // to find out that the event is gone. (Cancelling a fired event is a no-op either way.)
+  static void forget_fired(EventHandle& handle, const Event& e) {
+    if (handle == e.handle()) handle = {};
+  }
+
   void handle(Kernel& k, const Event& e) {
     ++counters.events;
     switch (e.kind) {
       case kConnectDelayTimer:
+        forget_fired(slots[e.target].connect_timer, e);
         fire(e.target, bgp::Event::ConnectDelayTimer_Expires);
         break;
       case kConnectRetryTimer:
+        forget_fired(slots[e.target].connect_timer, e);
         fire(e.target, bgp::Event::ConnectRetryTimer_Expires);
         break;
       case kHoldTimer: {
@@ -1394,9 +1408,11 @@ struct Network::Impl {
         fire(e.target, bgp::Event::KeepaliveTimer_Expires);
         break;
       case kErrorWaitTimer:
+        forget_fired(slots[e.target].error_wait_timer, e);
         fire(e.target, bgp::Event::ErrorWaitTimer_Expires);
         break;
       case kGracefulRestartTimer:
+        forget_fired(slots[e.target].gr_timer, e);
         fire(e.target, bgp::Event::GracefulRestartTimer_Expires);
         if (slots[e.target].state != State::Established) {
           Slot& sl = slots[e.target];
