@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <limits>
 
 namespace peerlab::sim {
 
@@ -34,6 +36,21 @@ void too_many_pending_events() {
 }
 }  // namespace detail
 
+void Kernel::EntryVec::grow() {
+  const std::uint64_t capacity = capacity_ == 0 ? 1 : std::uint64_t{capacity_} * 2;
+  if (capacity > std::numeric_limits<std::uint32_t>::max()) detail::too_many_pending_events();
+  auto* data = static_cast<Entry*>(::operator new(capacity * sizeof(Entry)));
+  if (size_ != 0) std::memcpy(data, data_, std::size_t{size_} * sizeof(Entry));
+  ::operator delete(data_);
+  data_ = data;
+  capacity_ = static_cast<std::uint32_t>(capacity);
+}
+
+void Kernel::EntryVec::erase_front(std::size_t n) {
+  std::memmove(data_, data_ + n, (size_ - n) * sizeof(Entry));
+  size_ -= static_cast<std::uint32_t>(n);
+}
+
 // Moves the origin to `base` (the start of bucket b, <= now()) and files the bucket's entries
 // relative to it: they all go to lower levels, in their order. Dead entries move along; they are
 // dropped at the front of their level-0 bucket (checking them here would touch the slot table
@@ -57,7 +74,7 @@ void Kernel::refile(std::size_t b, std::uint64_t base) {
 // Returns nullptr when the bucket had none (it is then emptied) or when a guard of a timer
 // re-armed later had to be re-queued (it may now be elsewhere): the caller looks again.
 const Kernel::Entry* Kernel::scan(std::size_t b) {
-  const std::vector<Entry>& entries = buckets_[b].entries;
+  const EntryVec& entries = buckets_[b].entries;
   std::size_t best = kNone;
   bool moved = false;
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -109,7 +126,7 @@ void Kernel::release_storage(std::size_t b) {
   Bucket& bucket = buckets_[b];
   const std::size_t capacity = bucket.entries.capacity();
   if (spared_ + capacity > 2 * queued_ + kRetainSlack) {
-    std::vector<Entry>().swap(bucket.entries);
+    bucket.entries.release();
   } else {
     spared_ += capacity;
     spare_.emplace_back().swap(bucket.entries);
@@ -145,7 +162,7 @@ void Kernel::compact() {
       if (kept == 0) {
         clear_bucket(b);
       } else {
-        bucket.entries.resize(kept);
+        bucket.entries.truncate(kept);
         bucket.head = 0;
       }
     }

@@ -81,9 +81,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <new>
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/time.hpp"
@@ -399,11 +401,59 @@ class Kernel {
   // once it is this long and longer than the rest (a chain of events at one time).
   static constexpr std::uint32_t kMaxTakenPrefix = 64;
 
+  // A bucket's entries: a vector whose append is inline, grown by doubling out of line. (GCC
+  // did not inline std::vector::push_back into schedule() and refile(): ~26 instructions per
+  // append, where this takes a handful.) Entries are trivially copyable, hence moved with memcpy.
+  class EntryVec {
+   public:
+    EntryVec() = default;
+    EntryVec(const EntryVec&) = delete;
+    EntryVec& operator=(const EntryVec&) = delete;
+    EntryVec(EntryVec&& o) noexcept { swap(o); }
+    EntryVec& operator=(EntryVec&& o) noexcept {
+      EntryVec(std::move(o)).swap(*this);
+      return *this;
+    }
+    ~EntryVec() { ::operator delete(data_); }
+
+    bool empty() const { return size_ == 0; }
+    std::size_t size() const { return size_; }
+    std::size_t capacity() const { return capacity_; }
+    Entry& operator[](std::size_t i) { return data_[i]; }
+    const Entry& operator[](std::size_t i) const { return data_[i]; }
+    const Entry& back() const { return data_[size_ - 1]; }
+    Entry* begin() { return data_; }
+    Entry* end() { return data_ + size_; }
+    const Entry* begin() const { return data_; }
+    const Entry* end() const { return data_ + size_; }
+
+    void push_back(const Entry& e) {
+      if (size_ == capacity_) [[unlikely]] grow();
+      data_[size_++] = e;
+    }
+    void clear() { size_ = 0; }
+    void truncate(std::size_t n) { size_ = static_cast<std::uint32_t>(n); }  // n <= size()
+    // Removes the first n entries, keeping the order of the others.
+    void erase_front(std::size_t n);
+    // Frees the storage.
+    void release() { EntryVec().swap(*this); }
+    void swap(EntryVec& o) noexcept {
+      std::swap(data_, o.data_);
+      std::swap(size_, o.size_);
+      std::swap(capacity_, o.capacity_);
+    }
+
+   private:
+    void grow();
+    Entry* data_ = nullptr;
+    std::uint32_t size_ = 0, capacity_ = 0;
+  };
+
   // Buckets are sorted by seq except after a guard was re-queued (its seq is the timer's, older
   // than the newest entries): the flag passes on through re-filing, and a level-0 bucket is
   // sorted before its front is taken.
   struct Bucket {
-    std::vector<Entry> entries;
+    EntryVec entries;
     std::uint32_t head = 0;  // entries before head were taken (level 0 only)
     bool sorted = true;
   };
@@ -435,7 +485,7 @@ class Kernel {
   // none (vectors move between buckets, so a few dozen serve thousands of buckets over time).
   void mark_nonempty(std::size_t b) {
     nonempty_[b >> 6] |= std::uint64_t{1} << (b & 63);
-    std::vector<Entry>& entries = buckets_[b].entries;
+    EntryVec& entries = buckets_[b].entries;
     if (entries.capacity() == 0 && !spare_.empty()) {
       spared_ -= spare_.back().capacity();
       entries.swap(spare_.back());
@@ -458,7 +508,7 @@ class Kernel {
     t.guard_seq = t.seq;
     ++guards_;
     const std::size_t b = bucket_of(biased(t.at));
-    const std::vector<Entry>& entries = buckets_[b].entries;
+    const EntryVec& entries = buckets_[b].entries;
     if (!entries.empty() && entries.back().seq > t.seq) buckets_[b].sorted = false;  // a re-queue
     push(Entry{biased(t.at), t.seq, id, kGuardTag});
   }
@@ -567,7 +617,7 @@ class Kernel {
     if (bucket.head == bucket.entries.size()) {
       clear_bucket(b);
     } else if (bucket.head >= kMaxTakenPrefix && bucket.head * 2 > bucket.entries.size()) {
-      bucket.entries.erase(bucket.entries.begin(), bucket.entries.begin() + bucket.head);
+      bucket.entries.erase_front(bucket.head);
       bucket.head = 0;
     }
   }
@@ -635,7 +685,7 @@ class Kernel {
   std::uint64_t origin_ = biased(0);       // <= every queued time and <= now()
   std::size_t top_bucket_ = kNone;         // where peek() found the entry it returned last
   std::size_t queued_ = 0;                 // entries in the buckets, dead ones included
-  std::vector<std::vector<Entry>> spare_;  // emptied buckets' vectors, kept for reuse
+  std::vector<EntryVec> spare_;            // emptied buckets' vectors, kept for reuse
   std::size_t spared_ = 0;                 // their total capacity, in entries
   std::vector<Slot> slots_;
   std::vector<Timer> timers_;
