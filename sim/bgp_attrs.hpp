@@ -109,7 +109,7 @@ class HashIndex {
   std::size_t size_ = 0;
 };
 
-// An append-only sequence whose elements never move: fixed-size chunks, each reserved once, so a
+// A sequence that only grows and whose elements never move: fixed-size chunks, each reserved once, so a
 // reference stays valid while the sequence grows. Indexing is a shift and a mask (a std::deque's
 // operator[] does several times the work, and the decision process reads attributes by id for
 // every candidate and every export).
@@ -118,6 +118,7 @@ class StableVector {
  public:
   static constexpr std::size_t kChunk = std::size_t{1} << kChunkBits;
   const T& operator[](std::size_t i) const { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
+  T& operator[](std::size_t i) { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
   std::size_t size() const { return size_; }
   template <class U>
   void push_back(U&& value) {

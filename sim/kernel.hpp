@@ -428,7 +428,8 @@ class Kernel {
     const Entry* end() const { return data_ + size_; }
 
     void push_back(const Entry& e) {
-      if (size_ == capacity_) [[unlikely]] grow();
+      if (size_ == capacity_) [[unlikely]]
+        grow();
       data_[size_++] = e;
     }
     void clear() { size_ = 0; }
@@ -682,11 +683,11 @@ class Kernel {
 
   std::vector<Bucket> buckets_ = std::vector<Bucket>(kLevels * kFanout);
   std::uint64_t nonempty_[kLevels * kFanout / 64] = {};
-  std::uint64_t origin_ = biased(0);       // <= every queued time and <= now()
-  std::size_t top_bucket_ = kNone;         // where peek() found the entry it returned last
-  std::size_t queued_ = 0;                 // entries in the buckets, dead ones included
-  std::vector<EntryVec> spare_;            // emptied buckets' vectors, kept for reuse
-  std::size_t spared_ = 0;                 // their total capacity, in entries
+  std::uint64_t origin_ = biased(0);  // <= every queued time and <= now()
+  std::size_t top_bucket_ = kNone;    // where peek() found the entry it returned last
+  std::size_t queued_ = 0;            // entries in the buckets, dead ones included
+  std::vector<EntryVec> spare_;       // emptied buckets' vectors, kept for reuse
+  std::size_t spared_ = 0;            // their total capacity, in entries
   std::vector<Slot> slots_;
   std::vector<Timer> timers_;
   std::size_t guards_ = 0;        // guard entries queued (valid or stale)

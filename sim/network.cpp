@@ -283,7 +283,14 @@ struct Network::Impl {
   InternTable<TimerConfig, TimerConfigHash> timers_table;
   std::deque<NeighborConfig> owned_cfgs;  // see Slot::cfg; a deque, so that pointers stay valid
   std::vector<Connection> conns;
-  std::vector<bgp::Message> messages;
+  // Messages travelling. A message id (in the kernel event, hence in the fingerprint) is free
+  // again as soon as its message arrives, and the messages sent while it is handled may take it;
+  // the message itself stays where it is until handled (no move out of a variant), in a storage
+  // slot that is free only after. Storage never moves (messages sent while one is handled are
+  // added), and both kinds of free slot are reused.
+  bgp::detail::StableVector<bgp::Message, 10> messages;
+  std::vector<std::uint32_t> message_storage;  // by message id: its slot in `messages`
+  std::vector<std::uint32_t> free_storage;
   std::vector<std::uint8_t> message_counted;  // by message id: counted in in_flight
   std::vector<std::uint32_t> free_messages;
   std::unordered_map<std::string, SpeakerId> by_name;
@@ -1034,51 +1041,67 @@ struct Network::Impl {
 
   // ---- messages --------------------------------------------------------------------------------
 
-  void send(std::uint32_t id, bgp::Message m) {
+  // Sends `m`, one of the alternatives of bgp::Message, on session end `id`'s connection. Messages
+  // are built in place in their slot of `messages` rather than moved through a variant.
+  template <class M>
+  void send(std::uint32_t id, M&& m) {
+    using T = std::remove_cvref_t<M>;
     Slot& sl = slots[id];
     if (sl.conn == kNone) return;
     Connection& cn = conns[sl.conn];
     if (!cn.open) return;
     int side = cn.slot[0] == id ? 0 : 1;
     int to = 1 - side;
-    switch (bgp::type_of(m)) {
-      case bgp::MessageType::Open:
-        ++counters.opens;
-        break;
-      case bgp::MessageType::Update: {
-        ++counters.updates;
-        ++sl.updates_sent;
-        const auto& u = std::get<bgp::Update>(m);
-        counters.prefixes_announced += u.nlri.size();
-        counters.prefixes_withdrawn += u.withdrawn.size();
-        break;
-      }
-      case bgp::MessageType::Keepalive:
-        ++counters.keepalives;
-        break;
-      case bgp::MessageType::Notification:
-        ++counters.notifications;
-        break;
+    if constexpr (std::is_same_v<T, bgp::Open>) {
+      ++counters.opens;
+    } else if constexpr (std::is_same_v<T, bgp::Update>) {
+      ++counters.updates;
+      ++sl.updates_sent;
+      counters.prefixes_announced += m.nlri.size();
+      counters.prefixes_withdrawn += m.withdrawn.size();
+    } else if constexpr (std::is_same_v<T, bgp::Keepalive>) {
+      ++counters.keepalives;
+    } else {
+      static_assert(std::is_same_v<T, bgp::Notification>);
+      ++counters.notifications;
     }
-    if (opts.trace) trace_message(id, m);
+    if (opts.trace) trace_message(id, bgp::Message(m));
     if (!underlay.reachable(cn.host[side], cn.host[to])) return;  // lost: the path is down
-    const bool steady = bgp::type_of(m) == bgp::MessageType::Keepalive && sl.state == State::Established &&
-                        cn.slot[to] != kNone && slots[cn.slot[to]].state == State::Established;
-    deliver(sl.conn, to, std::move(m), std::max(kernel.now() + cn.latency, cn.last_delivery[to]), !steady);
+    bool steady = false;
+    if constexpr (std::is_same_v<T, bgp::Keepalive>)
+      steady = sl.state == State::Established && cn.slot[to] != kNone &&
+               slots[cn.slot[to]].state == State::Established;
+    deliver(sl.conn, to, std::forward<M>(m), std::max(kernel.now() + cn.latency, cn.last_delivery[to]),
+            !steady);
   }
 
   // Puts message `m` on connection `c`, arriving at side `to` at time `at`. `counted`: in in_flight.
-  void deliver(std::uint32_t c, int to, bgp::Message&& m, Time at, bool counted) {
+  template <class M>
+  void deliver(std::uint32_t c, int to, M&& m, Time at, bool counted) {
+    using T = std::remove_cvref_t<M>;
     Connection& cn = conns[c];
+    std::uint32_t storage;
+    if (!free_storage.empty()) {
+      storage = free_storage.back();
+      free_storage.pop_back();
+      bgp::Message& slot = messages[storage];
+      if (T* same = std::get_if<T>(&slot))
+        *same = std::forward<M>(m);  // reuses the slot's alternative (an UPDATE's prefix lists)
+      else
+        slot.template emplace<T>(std::forward<M>(m));
+    } else {
+      storage = static_cast<std::uint32_t>(messages.size());
+      messages.push_back(bgp::Message(std::in_place_type<T>, std::forward<M>(m)));
+    }
     std::uint32_t mid;
     if (!free_messages.empty()) {
       mid = free_messages.back();
       free_messages.pop_back();
-      messages[mid] = std::move(m);
+      message_storage[mid] = storage;
       message_counted[mid] = counted;
     } else {
-      mid = static_cast<std::uint32_t>(messages.size());
-      messages.push_back(std::move(m));
+      mid = static_cast<std::uint32_t>(message_storage.size());
+      message_storage.push_back(storage);
       message_counted.push_back(counted);
     }
     cn.last_delivery[to] = std::max(at, cn.last_delivery[to]);
@@ -1116,15 +1139,22 @@ struct Network::Impl {
     std::uint32_t mid = static_cast<std::uint32_t>(arg >> 1);
     if (message_counted[mid]) --in_flight;
     int side = static_cast<int>(arg & 1);
-    bgp::Message m = std::move(messages[mid]);
+    // The id is free at once, the message's storage once it has been handled (see `messages`).
     free_messages.push_back(mid);
+    const std::uint32_t storage = message_storage[mid];
+    const bgp::Message& m = messages[storage];
+    struct FreeAfter {
+      std::vector<std::uint32_t>& slots;
+      std::uint32_t storage;
+      ~FreeAfter() { slots.push_back(storage); }
+    } free_after{free_storage, storage};
     Connection& cn = conns[c];
     std::uint32_t id = cn.slot[side];
     if (id == kNone || slots[id].conn != c) return;  // the connection is gone on this side
     if (!underlay.reachable(cn.host[1 - side], cn.host[side])) return;
     Slot& sl = slots[id];
     std::visit(
-        [&](auto& msg) {
+        [&](const auto& msg) {
           using T = std::decay_t<decltype(msg)>;
           if constexpr (std::is_same_v<T, bgp::Open>) {
             on_open(id, c, msg);
