@@ -287,12 +287,14 @@ struct Network::Impl {
   // again as soon as its message arrives, and the messages sent while it is handled may take it;
   // the message itself stays where it is until handled (no move out of a variant), in a storage
   // slot that is free only after. Storage never moves (messages sent while one is handled are
-  // added), and both kinds of free slot are reused.
+  // added), and both kinds of free slot are reused, last freed first. The free lists are linked
+  // through the tables (no vector to push onto per message): a free id's entry in
+  // message_storage, and a free storage slot's entry in storage_next, name the next free one.
   bgp::detail::StableVector<bgp::Message, 10> messages;
-  std::vector<std::uint32_t> message_storage;  // by message id: its slot in `messages`
-  std::vector<std::uint32_t> free_storage;
-  std::vector<std::uint8_t> message_counted;  // by message id: counted in in_flight
-  std::vector<std::uint32_t> free_messages;
+  std::vector<std::uint32_t> storage_next;     // by storage slot: the next free one, when free
+  std::vector<std::uint32_t> message_storage;  // by message id: its slot in `messages`, or the next free id
+  std::vector<std::uint8_t> message_counted;   // by message id: counted in in_flight
+  std::uint32_t free_storage = kNone, free_messages = kNone;  // heads of the free lists
   std::unordered_map<std::string, SpeakerId> by_name;
   NetworkCounters counters;
   Fingerprint observations;
@@ -1081,9 +1083,9 @@ struct Network::Impl {
     using T = std::remove_cvref_t<M>;
     Connection& cn = conns[c];
     std::uint32_t storage;
-    if (!free_storage.empty()) {
-      storage = free_storage.back();
-      free_storage.pop_back();
+    if (free_storage != kNone) {
+      storage = free_storage;
+      free_storage = storage_next[storage];
       bgp::Message& slot = messages[storage];
       if (T* same = std::get_if<T>(&slot))
         *same = std::forward<M>(m);  // reuses the slot's alternative (an UPDATE's prefix lists)
@@ -1092,11 +1094,12 @@ struct Network::Impl {
     } else {
       storage = static_cast<std::uint32_t>(messages.size());
       messages.push_back(bgp::Message(std::in_place_type<T>, std::forward<M>(m)));
+      storage_next.push_back(kNone);
     }
     std::uint32_t mid;
-    if (!free_messages.empty()) {
-      mid = free_messages.back();
-      free_messages.pop_back();
+    if (free_messages != kNone) {
+      mid = free_messages;
+      free_messages = message_storage[mid];
       message_storage[mid] = storage;
       message_counted[mid] = counted;
     } else {
@@ -1140,14 +1143,18 @@ struct Network::Impl {
     if (message_counted[mid]) --in_flight;
     int side = static_cast<int>(arg & 1);
     // The id is free at once, the message's storage once it has been handled (see `messages`).
-    free_messages.push_back(mid);
     const std::uint32_t storage = message_storage[mid];
+    message_storage[mid] = free_messages;
+    free_messages = mid;
     const bgp::Message& m = messages[storage];
     struct FreeAfter {
-      std::vector<std::uint32_t>& slots;
+      Impl& im;
       std::uint32_t storage;
-      ~FreeAfter() { slots.push_back(storage); }
-    } free_after{free_storage, storage};
+      ~FreeAfter() {
+        im.storage_next[storage] = im.free_storage;
+        im.free_storage = storage;
+      }
+    } free_after{*this, storage};
     Connection& cn = conns[c];
     std::uint32_t id = cn.slot[side];
     if (id == kNone || slots[id].conn != c) return;  // the connection is gone on this side
