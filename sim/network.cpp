@@ -1270,20 +1270,35 @@ struct Network::Impl {
       if (sp.in_broadcast.size() <= pid) sp.in_broadcast.resize(pid + 1, false);
       if (!sp.in_broadcast[pid]) sp.in_broadcast[pid] = true, sp.broadcast.push_back(pid);
     }
+    // One route to many peers: the verdict and attributes are worked out once per kind of peer.
+    ExportCache cache;
     if (restricted) {
       for (bgp::PeerIndex to : sp.reflect_targets)
-        if (slots[sp.slots[to]].state == State::Established) export_to(sid, to, pid, ch.new_best);
+        if (slots[sp.slots[to]].state == State::Established) export_to(sid, to, pid, ch.new_best, &cache);
       return;
     }
     for (std::uint32_t id : sp.slots)
-      if (slots[id].state == State::Established) export_to(sid, slots[id].index, pid, ch.new_best);
+      if (slots[id].state == State::Established) export_to(sid, slots[id].index, pid, ch.new_best, &cache);
   }
 
-  void export_to(SpeakerId sid, bgp::PeerIndex to, bgp::PrefixId pid, const bgp::Best& best) {
+  // What export_to sent one route to peers with these session parameters (other than the peer
+  // the route came from). The verdict of check_export and the exported attributes depend on the
+  // target only through its SessionParams and whether it is the source peer, so for one route
+  // (prefix, best) they are the same for every peer whose parameters have this id.
+  struct ExportCache {
+    std::uint32_t params = kNone;
+    bgp::AttrId out = bgp::kNoAttrs;
+  };
+
+  // `cache`: for calls with one prefix and one best route only.
+  void export_to(SpeakerId sid, bgp::PeerIndex to, bgp::PrefixId pid, const bgp::Best& best,
+                 ExportCache* cache = nullptr) {
     Speaker& sp = speakers[sid];
     const Slot& target = slots[sp.slots[to]];
     bgp::AttrId out = bgp::kNoAttrs;
-    if (best.has_route()) {
+    if (best.has_route() && to != best.peer && cache != nullptr && cache->params == target.params_id) {
+      out = cache->out;
+    } else if (best.has_route()) {
       const bgp::PeerFacts& from = best.peer == bgp::kLocalPeer ? sp.self : sp.facts[best.peer];
       // Same verdict and attributes as bgp::export_route, with the attributes memoised.
       // Same verdict as bgp::check_export with the filter: the filter is its last check, and its
@@ -1293,6 +1308,7 @@ struct Network::Impl {
                                                      from, to, params_of(target), kNoFilter);
       if (v == bgp::ExportVerdict::Export && export_allowed(sp, pid))
         out = exported_attributes(sp, best.attrs, best.peer, from, target.params_id);
+      if (cache != nullptr && to != best.peer) *cache = {target.params_id, out};
     }
     auto oc = sp.out.advertise(to, pid, out);
     if (!oc) return;
