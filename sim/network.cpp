@@ -1146,19 +1146,16 @@ struct Network::Impl {
     const std::uint32_t storage = message_storage[mid];
     message_storage[mid] = free_messages;
     free_messages = mid;
-    const bgp::Message& m = messages[storage];
-    struct FreeAfter {
-      Impl& im;
-      std::uint32_t storage;
-      ~FreeAfter() {
-        im.storage_next[storage] = im.free_storage;
-        im.free_storage = storage;
-      }
-    } free_after{*this, storage};
-    Connection& cn = conns[c];
-    std::uint32_t id = cn.slot[side];
-    if (id == kNone || slots[id].conn != c) return;  // the connection is gone on this side
-    if (!underlay.reachable(cn.host[1 - side], cn.host[side])) return;
+    const Connection& cn = conns[c];
+    const std::uint32_t id = cn.slot[side];
+    // Dropped when the connection is gone on this side or the path is down.
+    if (id != kNone && slots[id].conn == c && underlay.reachable(cn.host[1 - side], cn.host[side]))
+      receive(id, c, messages[storage]);
+    storage_next[storage] = free_storage;
+    free_storage = storage;
+  }
+
+  void receive(std::uint32_t id, std::uint32_t c, const bgp::Message& m) {
     Slot& sl = slots[id];
     std::visit(
         [&](const auto& msg) {
@@ -1296,7 +1293,9 @@ struct Network::Impl {
     Speaker& sp = speakers[sid];
     const Slot& target = slots[sp.slots[to]];
     bgp::AttrId out = bgp::kNoAttrs;
-    if (best.has_route() && to != best.peer && cache != nullptr && cache->params == target.params_id) {
+    const bool cached =
+        cache != nullptr && best.has_route() && to != best.peer && cache->params == target.params_id;
+    if (cached) {
       out = cache->out;
     } else if (best.has_route()) {
       const bgp::PeerFacts& from = best.peer == bgp::kLocalPeer ? sp.self : sp.facts[best.peer];
