@@ -7,6 +7,7 @@
 
 #include "reports/bench_report.hpp"
 #include "reports/plot.hpp"
+#include "sim/huge_pages.hpp"
 #include "sim/sweep.hpp"
 #include "topology/generators.hpp"
 
@@ -69,7 +70,8 @@ int run_bench_command(CLI::App& app, const BenchArgs& a) {
     }
     points.push_back(std::move(p));
   }
-  const auto report = reports::make_bench_report(a.model, a.seed, std::move(points));
+  auto report = reports::make_bench_report(a.model, a.seed, std::move(points));
+  report.huge_pages = sim::huge_pages_in_use(sim::current_huge_page_env());
   const std::string text = a.format == "json"  ? reports::bench_json(report)
                            : a.format == "csv" ? reports::bench_csv(report)
                                                : reports::bench_table(report);

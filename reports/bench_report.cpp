@@ -65,7 +65,8 @@ std::string bench_table(const BenchReport& r) {
                                  : fmt::format("no: {}", sim::to_string(p->outcome)),
                     fmt::format("{:.3f}s", p->wall_s), fmt::format("{:.1f} MiB", mib(p->peak_rss_bytes)),
                     fmt::format("{:.1f}", p->routes_per_node)});
-  std::string out = fmt::format("model: {}, seed {}\n", r.model, r.seed);
+  std::string out =
+      fmt::format("model: {}, seed {}, huge pages {}\n", r.model, r.seed, r.huge_pages ? "on" : "off");
   out += tabwriter_table(header, rows);
   out += fit_text("wall time", r.wall_fit);
   out += fit_text("messages", r.messages_fit);
@@ -96,6 +97,7 @@ std::string bench_json(const BenchReport& r) {
   }
   nlohmann::json out = {{"model", r.model},
                         {"seed", r.seed},
+                        {"huge_pages", r.huge_pages},
                         {"points", std::move(points)},
                         {"fits",
                          {{"wall_s", fit_json(r.wall_fit)},
@@ -107,17 +109,17 @@ std::string bench_json(const BenchReport& r) {
 std::string bench_csv(const BenchReport& r) {
   std::string out =
       "model,nodes,speakers,sessions,messages,updates,events,converged,converged_at_s,wall_s,setup_s,"
-      "peak_rss_bytes,routes_per_node,outcome,error\n";
+      "peak_rss_bytes,routes_per_node,outcome,error,huge_pages\n";
   for (const auto& p : r.points) {
     std::string error = p.error;
     for (char& c : error)
       if (c == '"' || c == '\n') c = c == '"' ? '\'' : ' ';
     out +=
-        fmt::format("{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{},{:.3f},{},{}\n", r.model, p.nodes,
+        fmt::format("{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{},{:.3f},{},{},{}\n", r.model, p.nodes,
                     p.speakers, p.sessions, p.messages, p.updates, p.events, p.converged ? "true" : "false",
                     p.converged_at_s, p.wall_s, p.setup_s, p.peak_rss_bytes, p.routes_per_node,
                     error.empty() ? std::string(sim::to_string(p.outcome)) : "error",
-                    error.empty() ? "" : "\"" + error + "\"");
+                    error.empty() ? "" : "\"" + error + "\"", r.huge_pages ? "true" : "false");
   }
   return out;
 }

@@ -16,6 +16,9 @@ struct BenchReport {
   std::string model;
   std::uint64_t seed = 1;
   std::vector<sim::SweepPoint> points;  // in the order measured
+  // Whether malloc backed the runs with huge pages (sim/huge_pages.hpp): wall time and peak memory
+  // of large designs depend on it, so it goes with the figures.
+  bool huge_pages = false;
   // Power-law fits against the number of nodes, over the points measured without error that
   // converged.
   std::optional<sim::PowerFit> wall_fit, messages_fit, memory_fit;

@@ -56,14 +56,14 @@ TEST(BenchReport, SaysWhichLimitStoppedARunThatDidNotConverge) {
   EXPECT_NE(bench_table(r).find("   no: event limit   "), std::string::npos) << bench_table(r);
   EXPECT_FALSE(r.wall_fit) << "a stopped run is not fitted";
   EXPECT_EQ(nlohmann::json::parse(bench_json(r))["points"][1]["outcome"], "event limit");
-  EXPECT_NE(bench_csv(r).find(",false,4.500000,1.000000,0.010000,41943040,40.000,event limit,\n"),
+  EXPECT_NE(bench_csv(r).find(",false,4.500000,1.000000,0.010000,41943040,40.000,event limit,,false\n"),
             std::string::npos)
       << bench_csv(r);
 }
 
 TEST(BenchReport, TheTableHasOneRowPerMeasuredSizeThenTheExponentsThenTheFailures) {
   EXPECT_EQ(bench_table(sample()),
-            "model: full-mesh, seed 1\n"
+            "model: full-mesh, seed 1, huge pages off\n"
             "NODES   SPEAKERS   SESSIONS   MESSAGES   EVENTS   CONVERGED (SIM)   WALL     PEAK MEMORY   "
             "ROUTES/NODE   \n"
             "10      10         45         400        410      4.500s            0.010s   10.0 MiB      "
@@ -80,6 +80,7 @@ TEST(BenchReport, JsonHasEveryPointWithItsFiguresAndTheFits) {
   const auto j = nlohmann::json::parse(bench_json(sample()));
   EXPECT_EQ(j["model"], "full-mesh");
   EXPECT_EQ(j["seed"], 1);
+  EXPECT_EQ(j["huge_pages"], false);
   ASSERT_EQ(j["points"].size(), 3u);
   const auto& p = j["points"][1];
   for (const char* k :
@@ -97,13 +98,24 @@ TEST(BenchReport, JsonHasEveryPointWithItsFiguresAndTheFits) {
 }
 
 TEST(BenchReport, CsvHasAHeaderAndOneLinePerSizeFailuresIncluded) {
-  EXPECT_EQ(bench_csv(sample()),
-            "model,nodes,speakers,sessions,messages,updates,events,converged,converged_at_s,wall_s,setup_s,"
-            "peak_rss_bytes,routes_per_node,outcome,error\n"
-            "full-mesh,10,10,45,400,200,410,true,4.500000,0.010000,0.010000,10485760,10.000,converged,\n"
-            "full-mesh,20,20,190,1600,800,1610,true,4.500000,0.040000,0.010000,20971520,20.000,converged,\n"
-            "full-mesh,7,0,0,0,0,0,false,0.000000,0.000000,0.000000,0,0.000,error,\"reflectors: must be at "
-            "least 1\"\n");
+  EXPECT_EQ(
+      bench_csv(sample()),
+      "model,nodes,speakers,sessions,messages,updates,events,converged,converged_at_s,wall_s,setup_s,"
+      "peak_rss_bytes,routes_per_node,outcome,error,huge_pages\n"
+      "full-mesh,10,10,45,400,200,410,true,4.500000,0.010000,0.010000,10485760,10.000,converged,,false\n"
+      "full-mesh,20,20,190,1600,800,1610,true,4.500000,0.040000,0.010000,20971520,20.000,converged,,false\n"
+      "full-mesh,7,0,0,0,0,0,false,0.000000,0.000000,0.000000,0,0.000,error,\"reflectors: must be at "
+      "least 1\",false\n");
+}
+
+TEST(BenchReport, EveryFormatSaysWhetherHugePagesWereOn) {
+  BenchReport r = sample();
+  r.huge_pages = true;
+  EXPECT_EQ(bench_table(r).substr(0, bench_table(r).find('\n')), "model: full-mesh, seed 1, huge pages on");
+  EXPECT_EQ(nlohmann::json::parse(bench_json(r))["huge_pages"], true);
+  const std::string csv = bench_csv(r);
+  EXPECT_NE(csv.find(",converged,,true\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("least 1\",true\n"), std::string::npos) << csv;
 }
 
 TEST(BenchReport, WithOneSizeThereIsNoExponent) {

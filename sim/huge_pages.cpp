@@ -1,0 +1,97 @@
+// Transparent huge pages for the simulator's tables (see huge_pages.hpp).
+#include "sim/huge_pages.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+namespace peerlab::sim {
+
+namespace {
+
+constexpr std::string_view kTunable = "glibc.malloc.hugetlb";
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitizerMalloc = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+constexpr bool kSanitizerMalloc = true;
+#else
+constexpr bool kSanitizerMalloc = false;
+#endif
+#else
+constexpr bool kSanitizerMalloc = false;
+#endif
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+// The value GLIBC_TUNABLES gives glibc.malloc.hugetlb ("name=value:name=value…"; glibc takes the
+// last), or nullopt when it does not set it.
+std::optional<std::string> hugetlb_value(const std::optional<std::string>& tunables) {
+  if (!tunables) return std::nullopt;
+  std::optional<std::string> value;
+  std::istringstream in(*tunables);
+  std::string item;
+  while (std::getline(in, item, ':')) {
+    const auto eq = item.find('=');
+    if (eq != std::string::npos && std::string_view(item).substr(0, eq) == kTunable)
+      value = item.substr(eq + 1);
+  }
+  return value;
+}
+
+// The kernel's THP mode is the bracketed word: "always [madvise] never".
+bool thp_available(const std::string& enabled) {
+  return enabled.find("[always]") != std::string::npos || enabled.find("[madvise]") != std::string::npos;
+}
+
+}  // namespace
+
+HugePageEnv current_huge_page_env() {
+  HugePageEnv e;
+  e.glibc_tunables = env("GLIBC_TUNABLES");
+  e.opt_out = env("PEERLAB_HUGE_PAGES");
+  const auto preload = env("LD_PRELOAD");
+  e.malloc_replaced = kSanitizerMalloc || (preload && !preload->empty());
+  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::getline(f, e.thp_enabled);
+  return e;
+}
+
+std::optional<std::string> huge_page_tunables(const HugePageEnv& e) {
+  if (e.opt_out && (*e.opt_out == "0" || *e.opt_out == "off")) return std::nullopt;
+  if (e.malloc_replaced || !thp_available(e.thp_enabled)) return std::nullopt;
+  if (hugetlb_value(e.glibc_tunables)) return std::nullopt;
+  const std::string mine = std::string(kTunable) + "=1";
+  if (!e.glibc_tunables || e.glibc_tunables->empty()) return mine;
+  return *e.glibc_tunables + ":" + mine;
+}
+
+bool huge_pages_in_use(const HugePageEnv& e) {
+  if (e.malloc_replaced) return false;
+  const auto v = hugetlb_value(e.glibc_tunables);
+  return (v == "1" && thp_available(e.thp_enabled)) || v == "2";
+}
+
+void reexec_with_huge_pages(char** argv) {
+  const auto tunables = huge_page_tunables(current_huge_page_env());
+  if (!tunables) return;
+  // The re-executed process finds the tunable set and goes on. If exec fails, so does this
+  // process, with its environment as it was (huge_pages_in_use reads it).
+  const auto before = env("GLIBC_TUNABLES");
+  if (::setenv("GLIBC_TUNABLES", tunables->c_str(), 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+  if (before)
+    ::setenv("GLIBC_TUNABLES", before->c_str(), 1);
+  else
+    ::unsetenv("GLIBC_TUNABLES");
+}
+
+}  // namespace peerlab::sim
