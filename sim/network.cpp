@@ -721,6 +721,23 @@ struct Network::Impl {
     ctx.passive = sl.passive;
     ctx.graceful_restart = sl.gr_negotiated;
     const State from = sl.state;
+    // A message in Established, the event that most of a cold start is made of: the transition
+    // table's answer is fixed (stay Established; restart the hold timer; process an UPDATE), needs
+    // no lazy keepalives made events again (see below) and changes no state, so it is applied
+    // here without the table and the action loop. Tracing takes the general path, which logs it.
+    if (from == State::Established && (ev == bgp::Event::UpdateMsg || ev == bgp::Event::KeepAliveMsg) &&
+        !opts.trace) [[likely]] {
+      assert(
+          (bgp::step(from, ev, ctx) ==
+           bgp::Step{State::Established, ev == bgp::Event::UpdateMsg
+                                             ? bgp::ActionSet{Action::RestartHoldTimer, Action::ProcessUpdate}
+                                             : bgp::ActionSet{Action::RestartHoldTimer}}));
+      restart_hold_timer(id);
+      if (update) process_update(id, *update);
+      if (sl.proto != bgp::ProtoState::Up && speakers[sl.speaker].running && sl.alive)
+        set_proto(id, bgp::ProtoState::Up);
+      return;
+    }
     bgp::Step st = bgp::step(from, ev, ctx);
     // In Established, a message only restarts the hold timer (which a lazy end remembers) and our
     // keepalive timer only sends a keepalive; anything else may stop or read the timers, so they
@@ -759,6 +776,19 @@ struct Network::Impl {
     return Rng::keyed_jitter(sl.timer_key,
                              (static_cast<std::uint64_t>(at) << 1) | static_cast<std::uint64_t>(kind),
                              from_millis(value), 3, 4);
+  }
+
+  // (Re)starts slot `id`'s hold timer with the negotiated hold time, from now.
+  void restart_hold_timer(std::uint32_t id) {
+    Slot& sl = slots[id];
+    sl.hold_start = kernel.now();
+    // While the peer's keepalives are lazy the hold timer cannot fire: only remember its start.
+    // (start_timer replaces a running timer's deadline; the kernel counts that as a cancel.)
+    if (sl.negotiated.hold > 0 && !sl.hold_lazy)
+      start_timer(sl.hold_timer, timer_jitter(sl, SessionTimerKind::Hold, kernel.now(), sl.negotiated.hold),
+                  kHoldTimer, id);
+    else
+      cancel_timer(sl.hold_timer);
   }
 
   void apply(std::uint32_t id, Action a, const bgp::Step& st, const bgp::Update* update) {
@@ -819,13 +849,7 @@ struct Network::Impl {
         break;
       case Action::StartHoldTimer:
       case Action::RestartHoldTimer:
-        cancel_timer(sl.hold_timer);
-        sl.hold_start = kernel.now();
-        // While the peer's keepalives are lazy the hold timer cannot fire: only remember its start.
-        if (sl.negotiated.hold > 0 && !sl.hold_lazy)
-          start_timer(sl.hold_timer,
-                      timer_jitter(sl, SessionTimerKind::Hold, kernel.now(), sl.negotiated.hold), kHoldTimer,
-                      id);
+        restart_hold_timer(id);
         break;
       case Action::StartKeepaliveTimer:
         cancel_timer(sl.keepalive_timer);
