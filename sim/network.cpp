@@ -188,8 +188,14 @@ struct Network::Impl {
     // session, which abandons it).
     Time latency = 0;
     Time last_delivery[2] = {0, 0};  // per receiving side, to keep each direction in order
+    // underlay.reachable towards each side (reach[to]: from host[1 - to] to host[to]) as of
+    // underlay version reach_version (0: not worked out yet). Every message sent and delivered
+    // asks; the underlay changes only with faults and reconfiguration (see path_up).
+    std::uint32_t reach_version = 0;
+    bool reach[2] = {false, false};
     bool open = true;
   };
+  static_assert(sizeof(Connection) == 48);
 
   // The inputs of an exported route's attributes (see exported_attributes): the route's attribute
   // id, the facts about the peer it came from that export_attributes reads, and the target
@@ -1067,6 +1073,17 @@ struct Network::Impl {
 
   // ---- messages --------------------------------------------------------------------------------
 
+  // Whether the underlay carries a packet on connection `cn` to its side `to`: underlay.reachable,
+  // remembered per connection until the underlay's version changes.
+  bool path_up(Connection& cn, int to) {
+    if (cn.reach_version != underlay.version()) {
+      cn.reach[0] = underlay.reachable(cn.host[1], cn.host[0]);
+      cn.reach[1] = underlay.reachable(cn.host[0], cn.host[1]);
+      cn.reach_version = underlay.version();
+    }
+    return cn.reach[to];
+  }
+
   // Sends `m`, one of the alternatives of bgp::Message, on session end `id`'s connection. Messages
   // are built in place in their slot of `messages` rather than moved through a variant.
   template <class M>
@@ -1092,7 +1109,7 @@ struct Network::Impl {
       ++counters.notifications;
     }
     if (opts.trace) trace_message(id, bgp::Message(m));
-    if (!underlay.reachable(cn.host[side], cn.host[to])) return;  // lost: the path is down
+    if (!path_up(cn, to)) return;  // lost: the path is down
     bool steady = false;
     if constexpr (std::is_same_v<T, bgp::Keepalive>)
       steady = sl.state == State::Established && cn.slot[to] != kNone &&
@@ -1170,11 +1187,10 @@ struct Network::Impl {
     const std::uint32_t storage = message_storage[mid];
     message_storage[mid] = free_messages;
     free_messages = mid;
-    const Connection& cn = conns[c];
+    Connection& cn = conns[c];
     const std::uint32_t id = cn.slot[side];
     // Dropped when the connection is gone on this side or the path is down.
-    if (id != kNone && slots[id].conn == c && underlay.reachable(cn.host[1 - side], cn.host[side]))
-      receive(id, c, messages[storage]);
+    if (id != kNone && slots[id].conn == c && path_up(cn, side)) receive(id, c, messages[storage]);
     storage_next[storage] = free_storage;
     free_storage = storage;
   }

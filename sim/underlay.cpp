@@ -1,6 +1,7 @@
 // The underlay graph and its shortest paths (see underlay.hpp).
 #include "sim/underlay.hpp"
 
+#include <atomic>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/filtered_graph.hpp>
@@ -17,9 +18,16 @@ struct EdgeProps {
 using Graph =
     boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property, EdgeProps>;
 
+// The versions of every Underlay in the process (see version()): one counter, so that two
+// underlays never share one. Atomic, so that networks built on different threads stay right.
+std::uint32_t next_version() {
+  static std::atomic<std::uint32_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 }  // namespace
 
-Underlay::Underlay(const Topology& t) {
+Underlay::Underlay(const Topology& t) : version_(next_version()) {
   auto add_host = [&](const std::string& name, bool router) {
     host_index_[name] = static_cast<HostId>(hosts_.size());
     hosts_.push_back({name, router, {}});
@@ -168,7 +176,7 @@ bool Underlay::set_host_up(const std::string& name, bool up) {
   auto h = host_by_name(name);
   if (h == kNoHost) return false;
   reach_[h].up = up;
-  cache_.clear();
+  changed();
   return true;
 }
 
@@ -176,7 +184,7 @@ bool Underlay::set_segment_up(const std::string& name, bool up) {
   bool found = false;
   for (auto& s : segments_)
     if (s.name == name) s.up = up, found = true;
-  if (found) cache_.clear();
+  if (found) changed();
   return found;
 }
 
@@ -184,8 +192,13 @@ bool Underlay::set_link_up(const std::string& name, bool up) {
   bool found = false;
   for (auto& l : links_)
     if (l.name == name) l.up = up, found = true;
-  if (found) cache_.clear();
+  if (found) changed();
   return found;
+}
+
+void Underlay::changed() {
+  cache_.clear();
+  version_ = next_version();
 }
 
 }  // namespace peerlab::sim

@@ -73,6 +73,11 @@ class Underlay {
   bool set_link_up(const std::string& name, bool up);
   bool host_up(HostId h) const { return reach_[h].up; }
 
+  // Changes whenever reachable() may answer differently: a new value for every Underlay built
+  // and after every fault call, never one used before in this process (0 never), so that a
+  // cache of reachable() keyed by it can only match the state it was computed in.
+  std::uint32_t version() const { return version_; }
+
   std::size_t segment_count() const { return segments_.size(); }
 
  private:
@@ -101,6 +106,8 @@ class Underlay {
   }
   const std::vector<UnderlayPath>& routes_from(HostId from) const;
   bool reachable_otherwise(HostId from, HostId to) const;
+  // After a fault call: drops the cached routes and takes a new version.
+  void changed();
 
   std::vector<Host> hosts_;
   std::vector<Seg> segments_;
@@ -117,6 +124,7 @@ class Underlay {
   std::unordered_map<std::string, HostId> host_index_;
   // Shortest paths from a host to every host, computed on demand; cleared on every fault.
   mutable std::unordered_map<HostId, std::vector<UnderlayPath>> cache_;
+  std::uint32_t version_ = 0;
 };
 
 }  // namespace peerlab::sim

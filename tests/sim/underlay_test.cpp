@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -390,6 +391,31 @@ TEST(Underlay, FaultsOnUnknownNamesReturnFalseAndChangeNothing) {
   auto p = u.path(n1, n2);
   EXPECT_TRUE(p.reachable);
   EXPECT_EQ(p.latency, 1300);
+}
+
+// The simulator remembers reachable() per connection until version() changes.
+TEST(Underlay, EveryFaultAndEveryNewUnderlayTakesAVersionNotSeenBefore) {
+  const Topology t = load(linked_routers(false));
+  Underlay u(t), other(t);
+  std::vector<std::uint32_t> seen{u.version(), other.version()};
+  EXPECT_NE(u.version(), 0u);
+  auto expect_new = [&](const char* what) {
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), u.version()), 0) << what;
+    seen.push_back(u.version());
+  };
+  ASSERT_TRUE(u.set_host_up("n1", false));
+  expect_new("host down");
+  ASSERT_TRUE(u.set_host_up("n1", true));
+  expect_new("host up (the state of before, a new version all the same)");
+  ASSERT_TRUE(u.set_segment_up("lan-a", false));
+  expect_new("segment down");
+  ASSERT_TRUE(u.set_link_up("r1-r2", false));
+  expect_new("link down");
+  const std::uint32_t before = u.version();
+  EXPECT_FALSE(u.set_link_up("nope", false));
+  EXPECT_EQ(u.version(), before) << "a fault on an unknown name changes nothing";
+  u = Underlay(t);
+  expect_new("rebuilt");
 }
 
 TEST(Underlay, ALinkToAnUnknownEndIsDroppedAndCannotBeFaulted) {
