@@ -40,6 +40,10 @@ void register_bench_command(CLI::App& app, BenchArgs& a) {
   cmd->add_flag("--in-process", a.in_process,
                 "measure every size in this process instead of a child per size (peak memory is then "
                 "the largest so far)");
+  cmd->footer(
+      "Memory is backed by transparent huge pages where the kernel allows it (faster for large designs, "
+      "and more memory for some); the report says whether they were on. PEERLAB_HUGE_PAGES=0 turns them "
+      "off.");
 }
 
 int run_bench_command(CLI::App& app, const BenchArgs& a) {
