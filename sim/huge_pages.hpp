@@ -10,8 +10,8 @@
 //
 // How: glibc backs malloc's heap and its mmap'd chunks with transparent huge pages when its
 // tunable glibc.malloc.hugetlb=1 is set (it madvises them; the kernel's THP mode must be "always"
-// or "madvise"). glibc reads GLIBC_TUNABLES only when the process starts, so the commands that
-// simulate re-execute peerlab once with it set (cli/main.cpp). Not when:
+// or "madvise"). glibc reads GLIBC_TUNABLES only when the process starts, so peerlab's commands
+// (all but ctl) re-execute peerlab once with it set (cli/main.cpp). Not when:
 //  - PEERLAB_HUGE_PAGES=0 (or off) opts out;
 //  - GLIBC_TUNABLES already sets glibc.malloc.hugetlb (the user's choice, or the re-executed run);
 //  - malloc is not glibc's: a sanitizer build, or anything in LD_PRELOAD (valgrind, heaptrack),
