@@ -740,8 +740,7 @@ struct Network::Impl {
                                              : bgp::ActionSet{Action::RestartHoldTimer}}));
       restart_hold_timer(id);
       if (update) process_update(id, *update);
-      if (sl.proto != bgp::ProtoState::Up && speakers[sl.speaker].running && sl.alive)
-        set_proto(id, bgp::ProtoState::Up);
+      proto_follows(id, State::Established);
       return;
     }
     bgp::Step st = bgp::step(from, ev, ctx);
@@ -767,8 +766,15 @@ struct Network::Impl {
       note_change();
     }
     st.actions.for_each([&](Action a) { apply(id, a, st, update); });
-    if (speakers[sl.speaker].running && sl.alive)
-      set_proto(id, st.next == State::Established ? bgp::ProtoState::Up : bgp::ProtoState::Start);
+    proto_follows(id, st.next);
+  }
+
+  // BIRD's protocol state follows the FSM while the speaker runs and the session end is alive.
+  // (The slot's own state first: the speaker's is another cache line.)
+  void proto_follows(std::uint32_t id, State next) {
+    const Slot& sl = slots[id];
+    const bgp::ProtoState p = next == State::Established ? bgp::ProtoState::Up : bgp::ProtoState::Start;
+    if (sl.proto != p && speakers[sl.speaker].running && sl.alive) set_proto(id, p);
   }
 
   Time jittered(Slot& sl, Millis value) { return sl.rng.jitter(from_millis(value), 3, 4); }
