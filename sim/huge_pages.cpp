@@ -1,6 +1,7 @@
 // Transparent huge pages for the simulator's tables (see huge_pages.hpp).
 #include "sim/huge_pages.hpp"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -52,6 +53,17 @@ bool thp_available(const std::string& enabled) {
   return enabled.find("[always]") != std::string::npos || enabled.find("[madvise]") != std::string::npos;
 }
 
+// Whether `malloc`, as this process resolves it, is not glibc's: an allocator preloaded by a
+// profiler or a user (heaptrack's, jemalloc), or linked in. LD_PRELOAD alone does not tell:
+// heaptrack's library clears it once loaded, so that the programs it starts are not traced.
+bool malloc_interposed() {
+  void* libc = ::dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+  if (libc == nullptr) return true;  // not glibc: its tunable would mean nothing
+  const bool interposed = ::dlsym(RTLD_DEFAULT, "malloc") != ::dlsym(libc, "malloc");
+  ::dlclose(libc);
+  return interposed;
+}
+
 }  // namespace
 
 HugePageEnv current_huge_page_env() {
@@ -59,7 +71,7 @@ HugePageEnv current_huge_page_env() {
   e.glibc_tunables = env("GLIBC_TUNABLES");
   e.opt_out = env("PEERLAB_HUGE_PAGES");
   const auto preload = env("LD_PRELOAD");
-  e.malloc_replaced = kSanitizerMalloc || (preload && !preload->empty());
+  e.malloc_replaced = kSanitizerMalloc || (preload && !preload->empty()) || malloc_interposed();
   std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
   std::getline(f, e.thp_enabled);
   return e;

@@ -14,8 +14,9 @@
 // (all but ctl) re-execute peerlab once with it set (cli/main.cpp). Not when:
 //  - PEERLAB_HUGE_PAGES=0 (or off) opts out;
 //  - GLIBC_TUNABLES already sets glibc.malloc.hugetlb (the user's choice, or the re-executed run);
-//  - malloc is not glibc's: a sanitizer build, or anything in LD_PRELOAD (valgrind, heaptrack),
-//    whose tools would also lose sight of a re-executed process;
+//  - malloc is not glibc's: a sanitizer build, anything in LD_PRELOAD (valgrind), or a malloc
+//    that resolves elsewhere (heaptrack's, which clears LD_PRELOAD once loaded); these tools
+//    would also lose sight of a re-executed process;
 //  - the kernel has THP off ("never") or has no THP at all.
 // Huge pages change nothing but speed and memory (peak RSS grows, by about 20% in the design
 // above): outputs are byte-identical.
@@ -31,7 +32,7 @@ namespace peerlab::sim {
 struct HugePageEnv {
   std::optional<std::string> glibc_tunables;  // GLIBC_TUNABLES
   std::optional<std::string> opt_out;         // PEERLAB_HUGE_PAGES
-  bool malloc_replaced = false;               // a sanitizer build, or LD_PRELOAD set
+  bool malloc_replaced = false;               // a sanitizer build, LD_PRELOAD set, or malloc not glibc's
   std::string thp_enabled;  // /sys/kernel/mm/transparent_hugepage/enabled ("" when unreadable)
 };
 

@@ -43,4 +43,12 @@ TEST(HugePagesCli, ATunableTheUserSetIsKept) {
   EXPECT_NE(out.find("\"huge_pages\": false"), std::string::npos) << out;
 }
 
+TEST(HugePagesCli, AMallocPreloadedByAProfilerKeepsOrdinaryPagesEvenWhenItClearsLdPreload) {
+  // A sanitizer's runtime must come first in the process: nothing can be preloaded before it.
+  if (peerlab::sim::current_huge_page_env().malloc_replaced) GTEST_SKIP() << "malloc is not glibc's here";
+  const std::string out = bench_json(std::string("-u GLIBC_TUNABLES -u PEERLAB_HUGE_PAGES LD_PRELOAD='") +
+                                     PEERLAB_INTERPOSED_MALLOC + "'");
+  EXPECT_NE(out.find("\"huge_pages\": false"), std::string::npos) << out;
+}
+
 }  // namespace
