@@ -250,8 +250,10 @@ class Runner {
       Time target;
       bool fine = any_window_open(now) || sample_interval() == 0;
       if (!next_event) {
-        if (!next_item) break;  // nothing will ever happen again
-        target = *next_item;
+        // Nothing queued. A real network is never that quiet (keepalives go on; analytic ones are
+        // not events), so the tail and `until` still run their course; the clamps below end them.
+        if (!next_item && !converged_after_last && !(sc_.until && past_last)) break;  // nothing ever will
+        target = next_item.value_or(time_limit_);
       } else if (fine) {
         target = *next_event;
         if (next_item) target = std::min(target, *next_item);

@@ -580,9 +580,10 @@ struct Network::Impl {
   // ---- analytic keepalives (SimOptions::analytic_keepalives) ------------------------------------
   //
   // In an Established session whose path is up, a keepalive changes nothing but the peer's hold
-  // timer deadline, and that timer cannot fire while keepalives keep arriving. So when an end's
-  // keepalive timer restarts in Established and the session is safe (below), the timer is not
-  // armed and the peer's hold timer is disarmed: the keepalives become the chain of send times
+  // timer deadline, and that timer cannot fire while keepalives keep arriving. So once the session
+  // is up (both ends Established), and again whenever an end's keepalive timer restarts in
+  // Established, if the session is safe (below), the timer is disarmed and so is the peer's hold
+  // timer: the keepalives become the chain of send times
   // ka_next, ka_next + jitter(ka_next), … (the jitter is a function of the start time, see
   // timer_jitter, so no draw depends on their order). They turn back into events
   // (materialize_keepalives) before anything can read or stop those timers: any FSM event on
@@ -610,38 +611,59 @@ struct Network::Impl {
     return cn.slot[0] == id ? cn.slot[1] : cn.slot[0];
   }
 
-  // Called where slot `id`'s keepalive timer restarts: makes its keepalives lazy and returns true
-  // when that is safe. Safe: both ends Established on an open connection with the path up; the
-  // longest gap between keepalives (the keepalive time) shorter than the peer's shortest hold
-  // time (3/4 of it, the jitter's low end); the latency shorter than the shortest gap, so that at
-  // most one keepalive travels at a time; and the peer's running hold timer due after the
-  // keepalive just sent arrives.
-  bool start_lazy_keepalives(std::uint32_t id) {
+  // Makes slot `id`'s keepalives lazy, the next one due at `next`, and returns true when that is
+  // safe; its keepalive timer is then disarmed. Called where its keepalive timer restarts (a
+  // keepalive was just sent: `sent_now`) and when its session comes up (start_lazy_session).
+  // Safe: both ends Established on an open connection with the path up; the longest gap between
+  // keepalives (the keepalive time) shorter than the peer's shortest hold time (3/4 of it, the
+  // jitter's low end); the latency shorter than the shortest gap, so that at most one keepalive
+  // travels at a time; and the peer's running hold timer due after the next keepalive it relies
+  // on arrives: the one just sent, or else the one due at `next`.
+  bool start_lazy_keepalives(std::uint32_t id, Time next, bool sent_now) {
     Slot& sl = slots[id];
     if (!analytic() || sl.state != State::Established || sl.conn == kNone) return false;
-    const Connection& cn = conns[sl.conn];
+    Connection& cn = conns[sl.conn];
     const std::uint32_t peer = peer_end(id);
     if (!cn.open || peer == kNone) return false;
     Slot& pl = slots[peer];
     if (pl.state != State::Established || pl.conn != sl.conn || pl.negotiated.hold <= 0) return false;
-    const int side = cn.slot[0] == id ? 0 : 1;
-    if (!underlay.reachable(cn.host[side], cn.host[1 - side])) return false;
+    if (!path_up(cn, cn.slot[0] == id ? 1 : 0)) return false;
     const Time keepalive = from_millis(sl.negotiated.keepalive), hold = from_millis(pl.negotiated.hold);
     if (4 * keepalive >= 3 * hold || 4 * cn.latency >= 3 * keepalive) return false;
-    // The peer's hold timer must outlast the keepalive just sent, which after an outage it may
-    // not: it runs from the last message that got through.
+    // The peer's hold timer runs from the last message that got through, which after an outage
+    // may be long ago. (In Established it was last started by restart_hold_timer: when armed, it
+    // is due at hold_start plus the jitter drawn then.)
     const Time deadline =
-        pl.hold_start + timer_jitter(pl, SessionTimerKind::Hold, pl.hold_start, pl.negotiated.hold);
-    if (deadline <= kernel.now() + cn.latency) return false;
+        pl.hold_timer.id() != kNone && kernel.armed(pl.hold_timer.id())
+            ? kernel.deadline(pl.hold_timer.id())
+            : pl.hold_start + timer_jitter(pl, SessionTimerKind::Hold, pl.hold_start, pl.negotiated.hold);
+    assert(deadline ==
+           pl.hold_start + timer_jitter(pl, SessionTimerKind::Hold, pl.hold_start, pl.negotiated.hold));
+    if (deadline <= (sent_now ? kernel.now() : next) + cn.latency) return false;
+    cancel_timer(sl.keepalive_timer);
     sl.ka_lazy = true;
-    sl.ka_next =
-        kernel.now() + timer_jitter(sl, SessionTimerKind::Keepalive, kernel.now(), sl.negotiated.keepalive);
+    sl.ka_next = next;
     sl.ka_last = kNoTime;
     pl.hold_lazy = true;
     cancel_timer(pl.hold_timer);
     ++lazy_ends;
     lazy_due.emplace(sl.ka_next, id);
     return true;
+  }
+
+  // When slot `id` becomes Established and its peer already is, the keepalive timers both ends
+  // armed in OpenConfirm become lazy chains from their deadlines (each end's last keepalive has
+  // arrived: the other end became Established on it). Without this a cold start would keep every
+  // hold timer in the queue, re-armed by every UPDATE, until the first keepalive timer expires.
+  void start_lazy_session(std::uint32_t id) {
+    if (!analytic()) return;  // (the timers are then plain events, not re-armable timers)
+    const std::uint32_t peer = peer_end(id);
+    if (peer == kNone || slots[peer].state != State::Established) return;
+    for (const std::uint32_t end : {id, peer}) {
+      const SessionTimer& t = slots[end].keepalive_timer;
+      if (!slots[end].ka_lazy && t.id() != kNone && kernel.armed(t.id()))
+        start_lazy_keepalives(end, kernel.deadline(t.id()), false);
+    }
   }
 
   // When the lazy keepalives are looked at: during an event at the current time (events at this
@@ -766,6 +788,7 @@ struct Network::Impl {
       note_change();
     }
     st.actions.for_each([&](Action a) { apply(id, a, st, update); });
+    if (st.next == State::Established && from != State::Established) start_lazy_session(id);
     proto_follows(id, st.next);
   }
 
@@ -863,13 +886,15 @@ struct Network::Impl {
       case Action::RestartHoldTimer:
         restart_hold_timer(id);
         break;
-      case Action::StartKeepaliveTimer:
+      case Action::StartKeepaliveTimer: {
         cancel_timer(sl.keepalive_timer);
-        if (sl.negotiated.keepalive > 0 && !start_lazy_keepalives(id))
-          start_timer(sl.keepalive_timer,
-                      timer_jitter(sl, SessionTimerKind::Keepalive, kernel.now(), sl.negotiated.keepalive),
-                      kKeepaliveTimer, id);
+        if (sl.negotiated.keepalive == 0) break;
+        const Time next = kernel.now() + timer_jitter(sl, SessionTimerKind::Keepalive, kernel.now(),
+                                                      sl.negotiated.keepalive);
+        if (!start_lazy_keepalives(id, next, true))
+          start_timer(sl.keepalive_timer, next - kernel.now(), kKeepaliveTimer, id);
         break;
+      }
       case Action::ProcessUpdate:
         if (update) process_update(id, *update);
         break;

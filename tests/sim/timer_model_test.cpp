@@ -182,6 +182,19 @@ TEST(AnalyticKeepalives, FireNoEventInSteadyState) {
   EXPECT_EQ(w.analytic->counters().events - before, 0U);
 }
 
+TEST(AnalyticKeepalives, FireNoEventFromTheMomentEverySessionIsUp) {
+  // Default timers: keepalives every 60-80 s, so the first of each end falls after convergence.
+  Twin w("mesh5.yaml", 1, Models::AnalyticAndEventKeepalives);
+  w.both([](Network& n) { n.run(); }, "cold start");
+  const auto before = w.analytic->counters().events, before_ref = w.reference->counters().events;
+  const auto keepalives_before = w.reference->counters().keepalives;
+  w.both([](Network& n) { n.run_until(n.now() + 600 * kSecond); }, "ten minutes");
+  EXPECT_GE(w.reference->counters().keepalives - keepalives_before, 20U * 7U);
+  EXPECT_GE(w.reference->counters().events - before_ref, 2U * 20U * 7U);
+  EXPECT_EQ(w.analytic->counters().events - before, 0U);
+  EXPECT_EQ(w.analytic->next_event_time(), std::nullopt);
+}
+
 TEST(AnalyticKeepalives, GiveTheSameRunAsEventsWhenAHoldTimerFiresAfterASilentHostFailure) {
   silent_host_failure(Models::AnalyticAndEventKeepalives);
 }
