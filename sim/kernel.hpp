@@ -45,12 +45,12 @@
 //     cancel() on it is a no-op, and so is cancel() on a default-constructed handle. (The
 //     generation is 32 bits: a handle kept across 2^32 reuses of the same slot could alias;
 //     nothing in the simulator keeps one that long.)
-//   - Compaction. When tombstones and stale timer guards make up more than half of the queued
-//     entries, every bucket is filtered in place (O(n), amortised O(1) per cancel, order kept),
-//     so millions of restarted timers cannot accumulate. An emptied bucket keeps a small vector
-//     (up to kKeepInPlace entries); larger ones are kept for reuse by other buckets only within a
-//     budget (twice the queued entries plus a constant), so memory is bounded by a small multiple
-//     of the peak number of queued events plus a constant.
+//   - Compaction. When dead entries (tombstones, stale timer guards, and the guards of timers
+//     disarmed since) make up more than half of the queued entries, every bucket is filtered in place (O(n),
+//     amortised O(1) per cancel, order kept), so millions of restarted timers cannot accumulate. An emptied
+//     bucket keeps a small vector (up to kKeepInPlace entries); larger ones are kept for reuse by other
+//     buckets only within a budget (twice the queued entries plus a constant), so memory is bounded by a
+//     small multiple of the peak number of queued events plus a constant.
 //   - Running. run_until(limit, max_events, handler) fires events in order while their time is
 //     <= limit, calling handler(kernel, event) (or handler.handle(kernel, event) for an
 //     EventHandler). Handlers may schedule and cancel. It ends with a typed outcome: Converged
@@ -219,7 +219,7 @@ class Kernel {
     slots_[handle.slot].link = kCancelled;
     ++tombstones_;
     ++stats_.cancelled;
-    if ((tombstones_ + stale_guards_) * 2 > heap_size()) compact();
+    if (dead_entries() * 2 > heap_size()) compact();
     return true;
   }
 
@@ -232,10 +232,13 @@ class Kernel {
   // Number of pending (scheduled, not cancelled, not fired) events; an armed timer counts as one.
   std::size_t pending_count() const { return queued_ - tombstones_ - guards_ + armed_timers_; }
   bool empty() const { return pending_count() == 0; }
-  // Entries in the queue, cancelled ones and timer guards included. Without timers: at most the
-  // peak, and right after a cancel at most 2 * pending_count() (compaction). Each timer adds at
-  // most one valid guard; stale guards count with the tombstones towards compaction.
+  // Entries in the queue, cancelled ones and timer guards included. At most the peak, and right
+  // after a schedule or an arm at most 2 * pending_count() + 1 (compaction): every entry that
+  // stands for no pending event is dead (a tombstone, a stale guard, the guard of a timer
+  // disarmed since; each armed timer has exactly one valid guard).
   std::size_t heap_size() const { return queued_; }
+  // Queued entries that stand for no pending event (see heap_size).
+  std::size_t dead_entries() const { return queued_ - pending_count(); }
   // Entries in the handle slot table (bounded by the peak queue size).
   std::size_t slot_count() const { return slots_.size(); }
 
@@ -290,7 +293,7 @@ class Kernel {
     }
     const std::uint64_t live = pending_count();
     if (live > stats_.peak_pending) stats_.peak_pending = live;
-    if ((tombstones_ + stale_guards_) * 2 > heap_size()) compact();
+    if (dead_entries() * 2 > heap_size()) compact();
   }
   // Same as cancel() of the armed event; returns whether the timer was armed.
   bool disarm(TimerId id) {
@@ -299,6 +302,7 @@ class Kernel {
     t.seq = kNoSeq;
     --armed_timers_;
     ++stats_.cancelled;
+    if (dead_entries() * 2 > heap_size()) compact();
     return true;
   }
   bool armed(TimerId id) const { return timers_[id].armed(); }

@@ -826,6 +826,29 @@ TEST(KernelTimers, ATimerRestartedAMillionTimesCostsNoQueueEntryPerRestart) {
   EXPECT_TRUE(k.empty());
 }
 
+TEST(KernelTimers, TheGuardsOfDisarmedTimersAreCompactedAway) {
+  // A cold start arms a keepalive timer per session end, then disarms it when its keepalives
+  // become analytic: their guards, far ahead, must not stay queued until they come due.
+  Kernel k;
+  std::vector<Kernel::TimerId> timers;
+  for (std::uint32_t i = 0; i < 1000; ++i) timers.push_back(k.new_timer(3, i));
+  for (auto t : timers) k.arm(t, from_seconds(60) + t);
+  EXPECT_EQ(k.heap_size(), 1000u);
+  for (std::size_t i = 0; i < timers.size(); ++i) {
+    k.disarm(timers[i]);
+    ASSERT_LE(k.heap_size(), 2 * k.pending_count() + 1) << i;
+  }
+  EXPECT_EQ(k.heap_size(), 0u);
+  EXPECT_GT(k.stats().compactions, 0u);
+  k.schedule(from_seconds(1), 1, 1);
+  // Armed again, each timer takes a new guard and fires once, at its new key.
+  for (auto t : timers) k.arm(t, from_seconds(2) + t);
+  Recorder r;
+  EXPECT_EQ(k.run_until(kTimeMax, 10'000, r).events, 1001u);
+  EXPECT_EQ(std::get<0>(r.fired.back()), from_seconds(2) + 999);
+  EXPECT_TRUE(k.empty());
+}
+
 TEST(KernelTimers, ADisarmedTimerNeverFiresAndArmingEarlierMovesItForward) {
   Kernel k;
   const auto t = k.new_timer(2, 1);
