@@ -233,8 +233,8 @@ class Kernel {
   std::size_t pending_count() const { return queued_ - tombstones_ - guards_ + armed_timers_; }
   bool empty() const { return pending_count() == 0; }
   // Entries in the queue, cancelled ones and timer guards included. At most the peak, and right
-  // after a schedule or an arm at most 2 * pending_count() + 1 (compaction): every entry that
-  // stands for no pending event is dead (a tombstone, a stale guard, the guard of a timer
+  // after a cancel, an arm or a disarm at most 2 * pending_count() (they compact): every entry
+  // that stands for no pending event is dead (a tombstone, a stale guard, the guard of a timer
   // disarmed since; each armed timer has exactly one valid guard).
   std::size_t heap_size() const { return queued_; }
   // Queued entries that stand for no pending event (see heap_size).
