@@ -631,14 +631,9 @@ struct Network::Impl {
     const Time keepalive = from_millis(sl.negotiated.keepalive), hold = from_millis(pl.negotiated.hold);
     if (4 * keepalive >= 3 * hold || 4 * cn.latency >= 3 * keepalive) return false;
     // The peer's hold timer runs from the last message that got through, which after an outage
-    // may be long ago. (In Established it was last started by restart_hold_timer: when armed, it
-    // is due at hold_start plus the jitter drawn then.)
+    // may be long ago.
     const Time deadline =
-        pl.hold_timer.id() != kNone && kernel.armed(pl.hold_timer.id())
-            ? kernel.deadline(pl.hold_timer.id())
-            : pl.hold_start + timer_jitter(pl, SessionTimerKind::Hold, pl.hold_start, pl.negotiated.hold);
-    assert(deadline ==
-           pl.hold_start + timer_jitter(pl, SessionTimerKind::Hold, pl.hold_start, pl.negotiated.hold));
+        pl.hold_start + timer_jitter(pl, SessionTimerKind::Hold, pl.hold_start, pl.negotiated.hold);
     if (deadline <= (sent_now ? kernel.now() : next) + cn.latency) return false;
     cancel_timer(sl.keepalive_timer);
     sl.ka_lazy = true;
