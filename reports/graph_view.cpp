@@ -203,13 +203,15 @@ std::string join_addresses(const std::vector<IpAddr>& a, std::size_t max) {
   return out;
 }
 
-SpeakerInfo describe(const Topology& t, const Placement& place, const SpeakerConfig& cfg) {
+// `sessions`: the speaker's, as the network shows them (a reflector is one with a client).
+SpeakerInfo describe(const Topology& t, const Placement& place, const SpeakerSettings& cfg,
+                     const std::vector<sim::SessionStatus>& sessions) {
   SpeakerInfo s;
   s.name = cfg.name;
   s.kind = cfg.kind;
   s.as = cfg.local_as;
   s.addresses = cfg.addresses;
-  for (const auto& n : cfg.neighbors) s.reflects = s.reflects || n.rr_client;
+  for (const auto& n : sessions) s.reflects = s.reflects || n.rr_client;
   for (const auto& r : cfg.neighbor_ranges) s.reflects = s.reflects || r.templ.rr_client;
   if (cfg.kind == SpeakerKind::CalicoNode) {
     const Node* n = t.find_node(cfg.name);
@@ -479,7 +481,7 @@ GraphView sessions_view(const Topology& t, const sim::Network& net, const ViewOp
   AsColors colors;
   std::vector<SpeakerInfo> speakers;
   for (sim::SpeakerId id = 0; id < net.speaker_count(); ++id) {
-    speakers.push_back(describe(t, place, net.speaker_config(id)));
+    speakers.push_back(describe(t, place, net.speaker_config(id), net.sessions(id)));
     colors.add(speakers.back().as);
   }
   std::vector<End> ends;

@@ -17,18 +17,18 @@ bool contains(const std::vector<std::uint32_t>& v, std::uint32_t x) {
 
 }  // namespace
 
-std::uint32_t session_cluster_id(const SpeakerConfig& speaker, const NeighborConfig& neighbor) {
+std::uint32_t session_cluster_id(const SpeakerSettings& speaker, const NeighborConfig& neighbor) {
   if (neighbor.rr_client && neighbor.rr_cluster_id) return *neighbor.rr_cluster_id;
   return speaker.cluster_id.value_or(speaker.router_id);
 }
 
-IpAddr session_local_address(const SpeakerConfig& speaker, const NeighborConfig& neighbor) {
+IpAddr session_local_address(const SpeakerSettings& speaker, const NeighborConfig& neighbor) {
   if (neighbor.source_address) return *neighbor.source_address;
   if (!speaker.addresses.empty()) return speaker.addresses.front();
   return IpAddr{};
 }
 
-SessionParams session_params(const SpeakerConfig& speaker, const NeighborConfig& neighbor) {
+SessionParams session_params(const SpeakerSettings& speaker, const NeighborConfig& neighbor) {
   SessionParams s;
   s.local_as = speaker.local_as;
   s.peer_as = neighbor.peer_as;
@@ -54,7 +54,7 @@ PeerFacts peer_facts(const SessionParams& session, const IpAddr& peer_address, s
   return f;
 }
 
-PeerFacts self_facts(const SpeakerConfig& speaker) {
+PeerFacts self_facts(const SpeakerSettings& speaker) {
   PeerFacts f;
   f.address = speaker.addresses.empty() ? IpAddr{} : speaker.addresses.front();
   f.router_id = speaker.router_id;

@@ -70,16 +70,16 @@ struct SessionParams {
 
 // The session's cluster id: the neighbour's `rr cluster id` on a client session, else the speaker's
 // default cluster id, else the router id.
-std::uint32_t session_cluster_id(const SpeakerConfig& speaker, const NeighborConfig& neighbor);
+std::uint32_t session_cluster_id(const SpeakerSettings& speaker, const NeighborConfig& neighbor);
 // Our address on the session: the neighbour's source address, else the speaker's first address, else
 // 0.0.0.0.
-IpAddr session_local_address(const SpeakerConfig& speaker, const NeighborConfig& neighbor);
-SessionParams session_params(const SpeakerConfig& speaker, const NeighborConfig& neighbor);
+IpAddr session_local_address(const SpeakerSettings& speaker, const NeighborConfig& neighbor);
+SessionParams session_params(const SpeakerSettings& speaker, const NeighborConfig& neighbor);
 
 // The facts the RIB keeps about a neighbour once its OPEN is in.
 PeerFacts peer_facts(const SessionParams& session, const IpAddr& peer_address, std::uint32_t peer_router_id);
 // The facts used for the speaker's own routes (kLocalPeer).
-PeerFacts self_facts(const SpeakerConfig& speaker);
+PeerFacts self_facts(const SpeakerSettings& speaker);
 
 // ---- import ----
 

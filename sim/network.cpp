@@ -3,13 +3,13 @@
 
 #include <algorithm>
 #include <cassert>
-#include <deque>
 #include <functional>
 #include <map>
 #include <ostream>
 #include <queue>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "sim/bgp_message.hpp"
 #include "sim/bgp_policy.hpp"
@@ -84,6 +84,33 @@ struct TimerConfigHash {
   }
 };
 
+// A neighbour's configuration without what is its own in a mesh: the peer's address (kept once per
+// session end, in its speaker's PeerFacts) and the protocol name when that is a prefix followed by
+// the address's suffix (Mesh_10_0_0_2; every derived and dynamic session's name is), of which only
+// the prefix is kept. A 1,000-node mesh has a million neighbours and two thousand shapes (a node's
+// own address, and which end is passive, differ), where a copy each was 128 MB.
+struct NeighborShape {
+  NeighborConfig cfg;  // peer_address unset; protocol_name: the prefix when name_from_address
+  bool name_from_address = false;
+  bool operator==(const NeighborShape&) const = default;
+};
+
+struct NeighborShapeHash {
+  std::size_t operator()(const NeighborShape& s) const noexcept {
+    const NeighborConfig& n = s.cfg;
+    std::uint64_t h = std::hash<std::string>{}(n.protocol_name);
+    mix_hash(h, n.source_address ? IpAddrHash{}(*n.source_address) : 0);
+    mix_hash(h, std::uint64_t{n.peer_as} << 32 | n.rr_cluster_id.value_or(0));
+    mix_hash(h, static_cast<std::uint64_t>(n.type) | std::uint64_t{n.passive} << 8 |
+                    std::uint64_t{n.multihop} << 9 | std::uint64_t{n.rr_client} << 10 |
+                    std::uint64_t{n.next_hop_self} << 11 | std::uint64_t{n.next_hop_keep} << 12 |
+                    std::uint64_t{s.name_from_address} << 13 |
+                    static_cast<std::uint64_t>(static_cast<std::uint32_t>(n.allow_local_as)) << 32);
+    mix_hash(h, TimerConfigHash{}(n.timers));
+    return static_cast<std::size_t>(h);
+  }
+};
+
 enum EventKind : std::uint32_t {
   kConnectDelayTimer,  // target: slot
   kConnectRetryTimer,
@@ -118,7 +145,7 @@ struct Network::Impl {
   // One end of one session. A 1,000-node mesh has a million of them, read at random (each event
   // is another session's), so every cache line an event touches here is a miss: the fields most
   // events read come first and together (ids, state, flags, the session timers), then what timer
-  // starts read, then what few events read (statistics, errors). No padding: 216 bytes, and every
+  // starts read, then what few events read (statistics, errors). No padding: 208 bytes, and every
   // 8 bytes here is 8 MB there.
   struct Slot {
     // ---- read by nearly every event
@@ -128,15 +155,15 @@ struct Network::Impl {
     std::uint32_t pending_conn = kNone;  // our outgoing connect in flight
     // What the policy knows about the session (Impl::params_of), 4 bytes instead of 44, and its
     // configured timers (Impl::timers_of), which every timer start reads: ids into tables of the
-    // distinct ones (InternTable). Invariant: timers_id names cfg->timers (set where cfg is pointed
-    // at another configuration; asserted in fire()).
+    // distinct ones (InternTable). Invariant: timers_id names the neighbour's timers (set where
+    // `neighbor` is set; asserted in fire()).
     std::uint32_t params_id = 0;
     std::uint32_t timers_id = 0;
     State state = State::Idle;
     bgp::ProtoState proto = bgp::ProtoState::Down;
-    // cfg->passive, which every FSM step reads: kept here too, since the configuration is one
-    // more cache miss per event in a large mesh. Invariant: equal to cfg->passive (set where cfg
-    // is pointed at another configuration; asserted in fire()).
+    // The neighbour's `passive`, which every FSM step reads: kept here too, since the
+    // configuration is one more cache miss per event in a large mesh. Invariant: equal to the
+    // neighbour's (set where `neighbor` is set; asserted in fire()).
     bool passive = false;
     bool alive = true;     // still configured
     bool dynamic = false;  // created from a neighbour range
@@ -160,12 +187,11 @@ struct Network::Impl {
     std::uint64_t timer_key = 0;
     Rng rng{0};
     // ---- read by a few events per session
-    // The neighbour's configuration. Not a copy (the configuration is 128 bytes): it points into
-    // the speaker's SpeakerConfig::neighbors, or into Impl::owned_cfgs for a dynamic session and
-    // for one removed by a reconfiguration. Invariant: valid for the life of the network
-    // (reconfigure() re-points before it replaces).
-    NeighborConfig* cfg = nullptr;
-    // The host that owns cfg->peer_address (kNoHost: nobody; kUnknownHost: not looked up yet),
+    // The neighbour's configuration (Impl::neighbor_of): its shape's id in Impl::neighbor_shapes,
+    // completed by the peer's address in its speaker's PeerFacts. The configuration as given is
+    // not kept (128 bytes per session end).
+    std::uint32_t neighbor = 0;
+    // The host that owns the peer's address (kNoHost: nobody; kUnknownHost: not looked up yet),
     // looked up when the session end is added and again on the first connect after
     // reconfigure() rebuilt the underlay (ownership changes only then; it forgets them).
     HostId peer_host = kUnknownHost;
@@ -178,7 +204,7 @@ struct Network::Impl {
     std::uint64_t updates_received = 0, updates_sent = 0;
     bgp::ErrorWait error_wait;
   };
-  static_assert(sizeof(Slot) <= 216);
+  static_assert(sizeof(Slot) <= 208);
 
   struct Connection {
     std::uint32_t slot[2] = {kNone, kNone};  // [0] initiator, [1] acceptor
@@ -217,7 +243,9 @@ struct Network::Impl {
   };
 
   struct Speaker {
-    SpeakerConfig cfg;
+    SpeakerSettings cfg;  // its neighbours are kept per session end (Slot::neighbor)
+    // Neighbours in its configuration (BIRD listens while it has one, or a neighbour range).
+    std::size_t configured_neighbors = 0;
     HostId host = kNoHost;
     bool running = false;
     bgp::AdjRibIn in;
@@ -251,8 +279,7 @@ struct Network::Impl {
     std::optional<std::pair<ExportKey, bgp::AttrId>> last_export;
   };
 
-  // Slot::cfg points into Speaker::cfg.neighbors: growing `speakers` must move them (which keeps
-  // a vector's storage), never copy.
+  // Growing `speakers` must move them, never copy (a speaker's tables are large).
   static_assert(std::is_nothrow_move_constructible_v<Speaker>);
 
   SimOptions opts;
@@ -287,7 +314,9 @@ struct Network::Impl {
   };
   InternTable<bgp::SessionParams, ParamsHash> params_table;
   InternTable<TimerConfig, TimerConfigHash> timers_table;
-  std::deque<NeighborConfig> owned_cfgs;  // see Slot::cfg; a deque, so that pointers stay valid
+  InternTable<NeighborShape, NeighborShapeHash> neighbor_shapes;  // Slot::neighbor
+  // protocol_suffix of the peer addresses seen, formatted once (see intern_neighbor).
+  std::unordered_map<IpAddr, std::string, IpAddrHash> address_suffixes;
   std::vector<Connection> conns;
   // Messages travelling. A message id (in the kernel event, hence in the fingerprint) is free
   // again as soon as its message arrives, and the messages sent while it is handled may take it;
@@ -350,6 +379,37 @@ struct Network::Impl {
   const bgp::SessionParams& params_of(const Slot& sl) const { return params_table[sl.params_id]; }
   const TimerConfig& timers_of(const Slot& sl) const { return timers_table[sl.timers_id]; }
 
+  // A neighbour's shape id (see NeighborShape).
+  std::uint32_t intern_neighbor(const NeighborConfig& n) {
+    auto [it, added] = address_suffixes.try_emplace(n.peer_address);
+    if (added) it->second = protocol_suffix(n.peer_address);
+    const std::string& suffix = it->second;
+    NeighborShape shape{n, false};
+    shape.cfg.peer_address = IpAddr{};
+    if (n.protocol_name.ends_with(suffix)) {
+      shape.cfg.protocol_name.resize(n.protocol_name.size() - suffix.size());
+      shape.name_from_address = true;
+    }
+    return neighbor_shapes.intern(shape);
+  }
+  // What a session end's configuration shares with others (all but the address and the name).
+  const NeighborConfig& shared_neighbor_config(const Slot& sl) const {
+    return neighbor_shapes[sl.neighbor].cfg;
+  }
+  const IpAddr& peer_address_of(const Slot& sl) const { return speakers[sl.speaker].facts[sl.index].address; }
+  std::string protocol_name_of(const Slot& sl) const {
+    const NeighborShape& shape = neighbor_shapes[sl.neighbor];
+    if (!shape.name_from_address) return shape.cfg.protocol_name;
+    return shape.cfg.protocol_name + protocol_suffix(peer_address_of(sl));
+  }
+  // The neighbour's configuration as given.
+  NeighborConfig neighbor_of(const Slot& sl) const {
+    NeighborConfig n = shared_neighbor_config(sl);
+    n.protocol_name = protocol_name_of(sl);
+    n.peer_address = peer_address_of(sl);
+    return n;
+  }
+
   Millis now_ms() const { return to_millis(kernel.now()); }
 
   void note_change() {
@@ -402,37 +462,29 @@ struct Network::Impl {
     SpeakerId id = static_cast<SpeakerId>(speakers.size());
     Speaker s;
     s.host = underlay.host_by_name(cfg.name);
-    s.cfg = std::move(cfg);
+    s.cfg = std::move(static_cast<SpeakerSettings&>(cfg));  // (not the neighbours, a separate member)
     s.self = bgp::self_facts(s.cfg);
     by_name[s.cfg.name] = id;
     speakers.push_back(std::move(s));
     Speaker& sp = speakers[id];
-    const std::size_t n_neighbors = sp.cfg.neighbors.size();
+    const std::size_t n_neighbors = cfg.neighbors.size();
+    sp.configured_neighbors = n_neighbors;
     sp.slots.reserve(n_neighbors);
     sp.facts.reserve(n_neighbors);
     sp.slot_by_peer.reserve(n_neighbors);
-    for (auto& n : sp.cfg.neighbors) add_slot(id, &n, false, /*bulk=*/true);
+    for (const auto& n : cfg.neighbors) add_slot(id, n, false, /*bulk=*/true);
     // Derived neighbours usually come in address order already.
     if (!std::is_sorted(sp.slot_by_peer.begin(), sp.slot_by_peer.end()))
       std::sort(sp.slot_by_peer.begin(), sp.slot_by_peer.end());
   }
 
-  // A configuration that lives as long as the network, for sessions whose configuration is not
-  // (or no longer) in their speaker's SpeakerConfig::neighbors.
-  NeighborConfig* own_cfg(NeighborConfig n) {
-    owned_cfgs.push_back(std::move(n));
-    return &owned_cfgs.back();
-  }
-
-  // Adds a session end for neighbour `*n` (see Slot::cfg for where it must live). `bulk`: the
-  // caller sorts slot_by_peer afterwards.
-  std::uint32_t add_slot(SpeakerId sid, NeighborConfig* cfg, bool dynamic, bool bulk = false) {
+  // Adds a session end for neighbour `n`. `bulk`: the caller sorts slot_by_peer afterwards.
+  std::uint32_t add_slot(SpeakerId sid, const NeighborConfig& n, bool dynamic, bool bulk = false) {
     Speaker& s = speakers[sid];
-    const NeighborConfig& n = *cfg;
     Slot slot;
     slot.speaker = sid;
     slot.index = static_cast<bgp::PeerIndex>(s.slots.size());
-    slot.cfg = cfg;
+    slot.neighbor = intern_neighbor(n);
     slot.passive = n.passive;
     slot.params_id = intern_params(bgp::session_params(s.cfg, n));
     slot.timers_id = timers_table.intern(n.timers);
@@ -738,9 +790,8 @@ struct Network::Impl {
 
   void fire(std::uint32_t id, bgp::Event ev, bgp::Context ctx = {}, const bgp::Update* update = nullptr) {
     Slot& sl = slots[id];
-    assert(sl.passive == sl.cfg->passive);
-    assert(timers_of(sl) == sl.cfg->timers);
-    assert(speakers[sl.speaker].facts[sl.index].address == sl.cfg->peer_address);
+    assert(sl.passive == shared_neighbor_config(sl).passive);
+    assert(timers_of(sl) == shared_neighbor_config(sl).timers);
     ctx.passive = sl.passive;
     ctx.graceful_restart = sl.gr_negotiated;
     const State from = sl.state;
@@ -770,7 +821,7 @@ struct Network::Impl {
       materialize_session(id, Moment::DuringAnEvent);
     if (opts.trace && (st.next != from || !st.actions.empty()))
       trace_line("{\"t\":" + std::to_string(kernel.now()) + ",\"speaker\":" + json_str(speaker_name(id)) +
-                 ",\"peer\":" + json_str(sl.cfg->protocol_name) +
+                 ",\"peer\":" + json_str(protocol_name_of(sl)) +
                  ",\"fsm\":" + json_str(bgp::to_string(from)) +
                  ",\"to\":" + json_str(bgp::to_string(st.next)) + ",\"on\":" + json_str(bgp::to_string(ev)) +
                  ",\"actions\":" + json_str(bgp::to_string(st.actions)) + "}");
@@ -925,7 +976,7 @@ struct Network::Impl {
     Speaker& sp = speakers[sl.speaker];
     if (sl.pending_conn != kNone) abandon(sl.pending_conn);
     ++counters.connects;
-    if (sl.peer_host == kUnknownHost) sl.peer_host = underlay.owner_of(sl.cfg->peer_address);
+    if (sl.peer_host == kUnknownHost) sl.peer_host = underlay.owner_of(peer_address_of(sl));
     const HostId to = sl.peer_host;
     UnderlayPath path = to == kNoHost ? UnderlayPath{} : underlay.path(sp.host, to);
     sl.pending_conn = new_conn(id, to, path.latency);
@@ -989,12 +1040,12 @@ struct Network::Impl {
       n.peer_address = from;
       n.peer_as = r.peer_as.value_or(0);  // 0: take the AS from the OPEN
       n.source_address = to;
-      std::uint32_t id = add_slot(sid, own_cfg(std::move(n)), true);
+      n.passive = true;  // a dynamic session only ever accepts
+      std::uint32_t id = add_slot(sid, n, true);
       recompute_settle_window();
       Slot& sl = slots[id];
       sl.state = State::Idle;
       set_proto(id, bgp::ProtoState::Start);
-      sl.cfg->passive = sl.passive = true;  // a dynamic session only ever accepts
       fire(id, bgp::Event::ManualStart);
       return id;
     }
@@ -1014,8 +1065,9 @@ struct Network::Impl {
     };
     // BIRD opens its listening socket only while it has a BGP protocol (bgp_open); a speaker with
     // no neighbour and no neighbour range refuses like a stopped one (checked against BIRD 2.0.12).
-    bool listening = owner != kNone && speakers[owner].running &&
-                     (!speakers[owner].cfg.neighbors.empty() || !speakers[owner].cfg.neighbor_ranges.empty());
+    bool listening =
+        owner != kNone && speakers[owner].running &&
+        (speakers[owner].configured_neighbors > 0 || !speakers[owner].cfg.neighbor_ranges.empty());
     if (!listening) {
       cn.open = false;
       reply(kRstArrive);  // nothing listens on port 179: refused
@@ -1184,7 +1236,7 @@ struct Network::Impl {
     static const char* names[] = {"", "OPEN", "UPDATE", "NOTIFICATION", "KEEPALIVE"};
     std::string line = "{\"t\":" + std::to_string(kernel.now()) +
                        ",\"speaker\":" + json_str(speaker_name(id)) +
-                       ",\"peer\":" + json_str(slots[id].cfg->protocol_name) + ",\"send\":\"" +
+                       ",\"peer\":" + json_str(protocol_name_of(slots[id])) + ",\"send\":\"" +
                        names[static_cast<int>(bgp::type_of(m))] + "\"";
     if (const auto* u = std::get_if<bgp::Update>(&m)) {
       line += ",\"nlri\":[";
@@ -1251,10 +1303,12 @@ struct Network::Impl {
     const Connection& cn = conns[c];
     int side = cn.slot[0] == id ? 0 : 1;
     std::uint32_t remote = cn.slot[1 - side];
-    if (sl.dynamic && sl.cfg->peer_as == 0) {  // (dynamic first: cfg is a cache miss)
+    if (sl.dynamic && shared_neighbor_config(sl).peer_as == 0) {  // (dynamic first: a cache miss)
       // A neighbour range without an AS takes the peer's.
-      sl.cfg->peer_as = open.my_as;
-      sl.params_id = intern_params(bgp::session_params(sp.cfg, *sl.cfg));
+      NeighborConfig n = neighbor_of(sl);
+      n.peer_as = open.my_as;
+      sl.neighbor = intern_neighbor(n);
+      sl.params_id = intern_params(bgp::session_params(sp.cfg, n));
     }
     if (open.my_as != params_of(sl).peer_as) {
       ctx.error = bgp::notif::kBadPeerAs;
@@ -1641,41 +1695,43 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
     SpeakerId sid = it->second;
     auto& sp = im.speakers[sid];
     const bool identity_changed = sp.cfg.local_as != cfg.local_as || sp.cfg.router_id != cfg.router_id;
-    // The new neighbour list replaces the old one first, so that sessions can point into it
-    // (Slot::cfg); the old one is moved aside, same storage, until every session is re-pointed.
-    [[maybe_unused]] const std::vector<NeighborConfig> old_neighbors = std::move(sp.cfg.neighbors);
-    sp.cfg.neighbors = cfg.neighbors;
-    auto& neighbors = sp.cfg.neighbors;
-    // Sessions: removed, changed (restarted), added — matched by protocol name, as BIRD does.
+    // Sessions: removed, changed (restarted), added — matched by protocol name, as BIRD does
+    // (the first neighbour of a name counts).
+    std::unordered_map<std::string_view, const NeighborConfig*> by_protocol;
+    by_protocol.reserve(cfg.neighbors.size());
+    for (const auto& n : cfg.neighbors) by_protocol.try_emplace(n.protocol_name, &n);
+    sp.configured_neighbors = cfg.neighbors.size();
     for (std::uint32_t id : sp.slots) {
-      auto& sl = im.slots[id];
-      if (!sl.alive || sl.dynamic) continue;
-      auto n = std::find_if(neighbors.begin(), neighbors.end(), [&](const NeighborConfig& x) {
-        return x.protocol_name == sl.cfg->protocol_name;
-      });
-      bool remove = n == neighbors.end();
-      bool restart = !remove && (!(*n == *sl.cfg) || identity_changed);
-      if (!remove && !restart) {
-        sl.cfg = &*n;  // the same values
-        continue;
-      }
+      if (!im.slots[id].alive || im.slots[id].dynamic) continue;
+      const NeighborConfig old = im.neighbor_of(im.slots[id]);
+      auto found = by_protocol.find(old.protocol_name);
+      const bool remove = found == by_protocol.end();
+      const bool restart = !remove && (!(*found->second == old) || identity_changed);
+      if (!remove && !restart) continue;
       bgp::Context ctx;
       ctx.error = remove ? bgp::notif::kPeerDeconfigured : bgp::notif::kOtherConfigurationChange;
       if (sp.running) im.fire(id, bgp::Event::ManualStop, ctx);
+      auto& sl = im.slots[id];
       if (remove) {
-        sl.cfg = im.own_cfg(*sl.cfg);
-        sl.alive = false;
+        sl.alive = false;  // (it keeps its configuration, for what it last showed)
         if (sl.state != State::Established) --im.not_established;
         im.set_proto(id, bgp::ProtoState::Down);
         continue;
       }
-      sl.cfg = &*n;
-      sl.passive = n->passive;
-      sl.timers_id = im.timers_table.intern(n->timers);
-      im.speakers[sid].cfg.local_as = cfg.local_as;
-      im.speakers[sid].cfg.router_id = cfg.router_id;
-      sl.params_id = im.intern_params(bgp::session_params(cfg, *sl.cfg));
-      sp.facts[sl.index] = bgp::peer_facts(im.params_of(sl), sl.cfg->peer_address, 0);
+      const NeighborConfig& n = *found->second;
+      sl.neighbor = im.intern_neighbor(n);
+      sl.passive = n.passive;
+      sl.timers_id = im.timers_table.intern(n.timers);
+      sp.cfg.local_as = cfg.local_as;
+      sp.cfg.router_id = cfg.router_id;
+      sl.params_id = im.intern_params(bgp::session_params(cfg, n));
+      sp.facts[sl.index] = bgp::peer_facts(im.params_of(sl), n.peer_address, 0);
+      if (n.peer_address != old.peer_address) {  // the same name, another address
+        std::erase(sp.slot_by_peer, std::pair{old.peer_address, id});
+        const std::pair entry{n.peer_address, id};
+        sp.slot_by_peer.insert(std::lower_bound(sp.slot_by_peer.begin(), sp.slot_by_peer.end(), entry),
+                               entry);
+      }
       if (sp.running) {
         sl.error_wait.reset();
         im.fire(id, bgp::Event::ManualStart);
@@ -1683,12 +1739,12 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
     }
     const std::vector<Prefix> old_originated = sp.cfg.originated;
     const auto old_export_only_within = sp.cfg.export_only_within;
-    for (auto& n : neighbors) {
-      bool exists = std::any_of(sp.slots.begin(), sp.slots.end(), [&](std::uint32_t id) {
-        return im.slots[id].alive && im.slots[id].cfg->protocol_name == n.protocol_name;
-      });
-      if (exists) continue;
-      std::uint32_t id = im.add_slot(sid, &n, false);
+    std::unordered_set<std::string> alive;  // protocol names of the sessions now configured
+    for (std::uint32_t id : sp.slots)
+      if (im.slots[id].alive) alive.insert(im.protocol_name_of(im.slots[id]));
+    for (const auto& n : cfg.neighbors) {
+      if (!alive.insert(n.protocol_name).second) continue;
+      std::uint32_t id = im.add_slot(sid, n, false);
       if (im.speakers[sid].running) im.start_slot(id);
     }
     auto& spk = im.speakers[sid];
@@ -1806,7 +1862,7 @@ std::optional<SpeakerId> Network::find_speaker(const std::string& name) const {
   return it->second;
 }
 
-const SpeakerConfig& Network::speaker_config(SpeakerId id) const {
+const SpeakerSettings& Network::speaker_config(SpeakerId id) const {
   return impl_->speakers[id].cfg;
 }
 bool Network::speaker_running(SpeakerId id) const {
@@ -1822,15 +1878,17 @@ std::vector<SessionStatus> Network::sessions(SpeakerId id) const {
     if (!sl.alive) continue;
     SessionStatus s;
     s.speaker = sp.cfg.name;
-    s.protocol = sl.cfg->protocol_name;
-    s.type = sl.cfg->type;
-    s.peer_address = sl.cfg->peer_address;
-    s.peer_as = sl.cfg->peer_as;
-    HostId owner = im.underlay.owner_of(sl.cfg->peer_address);
+    const NeighborConfig& shared = im.shared_neighbor_config(sl);
+    s.protocol = im.protocol_name_of(sl);
+    s.type = shared.type;
+    s.peer_address = im.peer_address_of(sl);
+    s.peer_as = shared.peer_as;
+    HostId owner = im.underlay.owner_of(s.peer_address);
     if (owner != kNoHost) s.peer_speaker = im.underlay.host_name(owner);
     s.proto = sl.proto;
     s.state = sl.state;
-    s.passive = sl.cfg->passive;
+    s.passive = sl.passive;
+    s.rr_client = shared.rr_client;
     s.last_error = sl.error;
     s.since = sl.since;
     s.established_at = sl.state == State::Established && sl.established_at != kNoTime
@@ -1859,8 +1917,8 @@ std::vector<RouteView> Network::routes(SpeakerId id) const {
       r.attrs = im.attrs.get(e.attrs());
       if (!r.local) {
         const auto& sl = im.slots[sp.slots[e.peer]];
-        r.protocol = sl.cfg->protocol_name;
-        r.from = sl.cfg->peer_address;
+        r.protocol = im.protocol_name_of(sl);
+        r.from = im.peer_address_of(sl);
       }
       r.best = best.has_route() && best.peer == e.peer && best.attrs == e.attrs();
       if (r.best) r.rule = best.rule;

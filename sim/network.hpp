@@ -87,6 +87,7 @@ struct SessionStatus {
   bgp::ProtoState proto = bgp::ProtoState::Start;
   bgp::State state = bgp::State::Idle;
   bool passive = false;
+  bool rr_client = false;  // RFC 4456: the neighbour is our route-reflector client
   bgp::LastError last_error;
   Time since = 0;                      // last protocol state change
   std::optional<Time> established_at;  // the last time it became Established
@@ -159,7 +160,8 @@ class Network {
   // The underlay as it is now (with the faults in force).
   const Underlay& underlay() const;
   std::optional<SpeakerId> find_speaker(const std::string& name) const;
-  const SpeakerConfig& speaker_config(SpeakerId id) const;
+  // The speaker's configuration but its neighbours (see sessions() for those).
+  const SpeakerSettings& speaker_config(SpeakerId id) const;
   bool speaker_running(SpeakerId id) const;
   std::vector<SessionStatus> sessions(SpeakerId id) const;
   std::vector<RouteView> routes(SpeakerId id) const;

@@ -89,18 +89,25 @@ struct NeighborRange {
 
 enum class SpeakerKind : std::uint8_t { CalicoNode, Router };
 
-struct SpeakerConfig {
+// A speaker's configuration but its neighbour list: what the simulator keeps of it as given (it
+// keeps each neighbour per session end instead, in a compact form; see sim::Network).
+struct SpeakerSettings {
   std::string name;
   SpeakerKind kind = SpeakerKind::CalicoNode;
   AsNumber local_as = 0;
   std::uint32_t router_id = 0;    // BGP identifier (IPv4 address of the speaker)
   std::vector<IpAddr> addresses;  // where it listens and sources sessions
-  std::vector<NeighborConfig> neighbors;
   std::vector<NeighborRange> neighbor_ranges;
   std::vector<Prefix> originated;  // routes it originates (a node's IPAM blocks)
   // Export filter: when set, only prefixes inside one of these are exported (calico_pools).
   std::optional<std::vector<Prefix>> export_only_within;
   std::optional<std::uint32_t> cluster_id;  // default RR cluster id when a session sets none
+
+  bool operator==(const SpeakerSettings&) const = default;
+};
+
+struct SpeakerConfig : SpeakerSettings {
+  std::vector<NeighborConfig> neighbors;
 
   bool operator==(const SpeakerConfig&) const = default;
 };

@@ -4,7 +4,7 @@
 namespace peerlab::validators {
 
 const sim::SessionStatus* remote_end(const std::vector<sim::SessionStatus>& remote_sessions,
-                                     const SpeakerConfig& self) {
+                                     const SpeakerSettings& self) {
   for (const auto& r : remote_sessions)
     for (const auto& a : self.addresses)
       if (r.peer_address == a) return &r;
@@ -14,14 +14,14 @@ const sim::SessionStatus* remote_end(const std::vector<sim::SessionStatus>& remo
 std::string explain_session(const sim::Network& net, const sim::SessionStatus& s) {
   if (s.state == bgp::State::Established) return "";
   const auto self_id = net.find_speaker(s.speaker);
-  const SpeakerConfig& self = net.speaker_config(*self_id);
+  const SpeakerSettings& self = net.speaker_config(*self_id);
   const std::string addr = to_string(s.peer_address);
   using K = bgp::LastError::Kind;
   const auto& e = s.last_error;
   if (s.peer_speaker.empty()) return "nobody has address " + addr + ": connection attempts get no answer";
   auto peer_id = net.find_speaker(s.peer_speaker);
   if (!peer_id) return s.peer_speaker + " runs no BGP";
-  const SpeakerConfig& peer = net.speaker_config(*peer_id);
+  const SpeakerSettings& peer = net.speaker_config(*peer_id);
   if ((e.kind == K::Sent || e.kind == K::Received) && e.code == bgp::notif::kBadPeerAs) {
     if (e.kind == K::Sent)
       return "configured peer AS " + std::to_string(s.peer_as) + ", but " + s.peer_speaker + " is AS " +

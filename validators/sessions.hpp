@@ -14,9 +14,9 @@ std::string explain_session(const sim::Network& net, const sim::SessionStatus& s
 
 // The session on the peer speaker that points back at `self` (by address), or nullptr.
 const sim::SessionStatus* remote_end(const std::vector<sim::SessionStatus>& remote_sessions,
-                                     const SpeakerConfig& self);
+                                     const SpeakerSettings& self);
 // The result points into the vector: a temporary would dangle.
 const sim::SessionStatus* remote_end(std::vector<sim::SessionStatus>&& remote_sessions,
-                                     const SpeakerConfig& self) = delete;
+                                     const SpeakerSettings& self) = delete;
 
 }  // namespace peerlab::validators

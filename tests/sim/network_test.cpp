@@ -390,6 +390,46 @@ TEST(Network, ChangingATimerRestartsThatNodesSessionsWithOtherConfigurationChang
   EXPECT_EQ(s.established(), 20u);
 }
 
+// n1's only neighbour: "uplink", passive (n1 has the lowest address of the mesh), at `address`.
+std::vector<SpeakerConfig> with_uplink_on_n1(const Topology& t, const std::string& address) {
+  auto speakers = derive_speakers(t);
+  NeighborConfig uplink = speakers[0].neighbors.front();
+  uplink.protocol_name = "uplink";
+  uplink.peer_address = *parse_ip(address);
+  speakers[0].neighbors = {uplink};
+  return speakers;
+}
+
+TEST(Network, ANeighbourWhoseNameIsNotMadeFromItsAddressKeepsTheNameGiven) {
+  const Topology t = load_fixture("mesh5.yaml");
+  Network net(t, with_uplink_on_n1(t, "10.0.0.12"));
+  net.run();
+  const auto sessions = net.sessions(*net.find_speaker("n1"));
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].protocol, "uplink");
+  EXPECT_EQ(to_string(sessions[0].peer_address), "10.0.0.12");
+  EXPECT_EQ(sessions[0].peer_speaker, "n2");
+  EXPECT_EQ(sessions[0].state, bgp::State::Established);
+}
+
+TEST(Network, ANeighbourReconfiguredToAnotherAddressUnderItsNameAcceptsTheNewPeersConnection) {
+  const Topology t = load_fixture("mesh5.yaml");
+  Network net(t, with_uplink_on_n1(t, "10.0.0.12"));
+  net.run();
+  // n1 waits passively: only n3 connecting to it, from 10.0.0.13, can bring "uplink" up again.
+  net.reconfigure(t, with_uplink_on_n1(t, "10.0.0.13"));
+  net.run();
+  const auto sessions = net.sessions(*net.find_speaker("n1"));
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].peer_speaker, "n3");
+  EXPECT_EQ(sessions[0].state, bgp::State::Established) << sessions[0].info();
+  // The session runs with n3, not with n2 (who still calls the old address): n1 learns n3's block.
+  std::vector<Prefix> learned;
+  for (const auto& r : net.routes(*net.find_speaker("n1")))
+    if (!r.local) learned.push_back(r.prefix);
+  EXPECT_EQ(learned, net.speaker_config(*net.find_speaker("n3")).originated);
+}
+
 TEST(Network, TheTraceHasOneJsonObjectPerLine) {
   std::ostringstream trace;
   SimOptions o;
