@@ -5,6 +5,7 @@
 #include <cassert>
 #include <functional>
 #include <map>
+#include <numeric>
 #include <ostream>
 #include <queue>
 #include <set>
@@ -252,10 +253,12 @@ struct Network::Impl {
     bgp::LocRib loc;
     bgp::AdjRibOut out;
     std::vector<std::uint32_t> slots;  // by PeerIndex
-    // (peer address, slot), sorted: the sessions an incoming connection may belong to. A sorted
-    // vector rather than a hash multimap: 24 bytes per session end instead of ~56, no allocation
-    // per entry, and an order that does not depend on the hash table's implementation.
-    std::vector<std::pair<IpAddr, std::uint32_t>> slot_by_peer;
+    // The sessions an incoming connection may belong to: peer indexes in (peer address, index)
+    // order, the address being the one in `facts`. Empty while that is index order, as it is for
+    // derived neighbours (they come in address order), so that a mesh keeps nothing here (it was
+    // 24 bytes per session end). A sorted vector rather than a hash multimap: no allocation per
+    // entry, and an order that does not depend on the hash table's implementation.
+    std::vector<bgp::PeerIndex> by_peer;
     std::vector<bgp::PeerIndex> reflect_targets;  // eBGP peers and RR clients (see route_changed)
     // Prefixes whose best route may go to every peer (local, eBGP- or client-learned); entries
     // are checked against the Loc-RIB when used, so a prefix may linger after it stops qualifying.
@@ -471,15 +474,57 @@ struct Network::Impl {
     sp.configured_neighbors = n_neighbors;
     sp.slots.reserve(n_neighbors);
     sp.facts.reserve(n_neighbors);
-    sp.slot_by_peer.reserve(n_neighbors);
-    for (const auto& n : cfg.neighbors) add_slot(id, n, false, /*bulk=*/true);
-    // Derived neighbours usually come in address order already.
-    if (!std::is_sorted(sp.slot_by_peer.begin(), sp.slot_by_peer.end()))
-      std::sort(sp.slot_by_peer.begin(), sp.slot_by_peer.end());
+    for (const auto& n : cfg.neighbors) add_slot(id, n, false);
   }
 
-  // Adds a session end for neighbour `n`. `bulk`: the caller sorts slot_by_peer afterwards.
-  std::uint32_t add_slot(SpeakerId sid, const NeighborConfig& n, bool dynamic, bool bulk = false) {
+  // Speaker::by_peer, read as if it were filled in when empty: its size, the peer index at a
+  // position, and the first position whose peer address is not below `a` (`after` false) or is
+  // above it (`after` true).
+  static std::size_t by_peer_size(const Speaker& sp) {
+    return sp.by_peer.empty() ? sp.facts.size() : sp.by_peer.size();
+  }
+  static bgp::PeerIndex by_peer_at(const Speaker& sp, std::size_t pos) {
+    return sp.by_peer.empty() ? static_cast<bgp::PeerIndex>(pos) : sp.by_peer[pos];
+  }
+  static std::size_t by_peer_bound(const Speaker& sp, const IpAddr& a, bool after) {
+    std::size_t lo = 0, hi = by_peer_size(sp);
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      const IpAddr& m = sp.facts[by_peer_at(sp, mid)].address;
+      if (after ? !(a < m) : m < a)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
+  }
+  // Files peer index `index` in Speaker::by_peer, by its address in `facts`. Every other index
+  // is filed already; `index` is the last one, or was taken out with unfile_by_peer.
+  static void file_by_peer(Speaker& sp, bgp::PeerIndex index) {
+    const IpAddr& a = sp.facts[index].address;
+    const bool last = index + 1 == sp.facts.size();
+    if (sp.by_peer.empty() && last && (index == 0 || !(a < sp.facts[index - 1].address)))
+      return;  // still in index order
+    if (sp.by_peer.empty() && last) {
+      sp.by_peer.resize(index);
+      std::iota(sp.by_peer.begin(), sp.by_peer.end(), bgp::PeerIndex{0});
+    }
+    // (address, index) order: after the entries of the same address with a lower index.
+    std::size_t at = by_peer_bound(sp, a, true);
+    while (at > 0 && sp.by_peer[at - 1] > index && sp.facts[sp.by_peer[at - 1]].address == a) --at;
+    sp.by_peer.insert(sp.by_peer.begin() + static_cast<std::ptrdiff_t>(at), index);
+  }
+  // Takes peer index `index` out of Speaker::by_peer, before its address changes.
+  static void unfile_by_peer(Speaker& sp, bgp::PeerIndex index) {
+    if (sp.by_peer.empty()) {
+      sp.by_peer.resize(sp.facts.size());
+      std::iota(sp.by_peer.begin(), sp.by_peer.end(), bgp::PeerIndex{0});
+    }
+    std::erase(sp.by_peer, index);
+  }
+
+  // Adds a session end for neighbour `n`.
+  std::uint32_t add_slot(SpeakerId sid, const NeighborConfig& n, bool dynamic) {
     Speaker& s = speakers[sid];
     Slot slot;
     slot.speaker = sid;
@@ -507,13 +552,9 @@ struct Network::Impl {
     const bool reflect_target = !params_of(slot).ibgp || params_of(slot).rr_client;
     slots.push_back(std::move(slot));
     s.slots.push_back(id);
-    const std::pair<IpAddr, std::uint32_t> entry{n.peer_address, id};
-    if (bulk || s.slot_by_peer.empty() || s.slot_by_peer.back() < entry)
-      s.slot_by_peer.push_back(entry);
-    else
-      s.slot_by_peer.insert(std::lower_bound(s.slot_by_peer.begin(), s.slot_by_peer.end(), entry), entry);
     if (reflect_target) s.reflect_targets.push_back(slots[id].index);
     s.facts.push_back(bgp::peer_facts(params_of(slots[id]), n.peer_address, 0));
+    file_by_peer(s, slots[id].index);
     ++not_established;
     return id;
   }
@@ -1020,17 +1061,16 @@ struct Network::Impl {
     Speaker& sp = speakers[sid];
     // Among the sessions with this peer address: the newest one whose local address is the one
     // called (or a dynamic one), else the oldest.
-    auto lo =
-        std::lower_bound(sp.slot_by_peer.begin(), sp.slot_by_peer.end(), std::pair{from, std::uint32_t{0}});
-    auto hi = lo;
-    while (hi != sp.slot_by_peer.end() && hi->first == from) ++hi;
+    const std::size_t lo = by_peer_bound(sp, from, false);
+    std::size_t hi = lo;
+    while (hi < sp.facts.size() && sp.facts[by_peer_at(sp, hi)].address == from) ++hi;
     std::uint32_t fallback = kNone;
-    for (auto it = hi; it != lo;) {
-      --it;
-      const Slot& sl = slots[it->second];
+    for (std::size_t pos = hi; pos != lo;) {
+      const std::uint32_t id = sp.slots[by_peer_at(sp, --pos)];
+      const Slot& sl = slots[id];
       if (!sl.alive) continue;
-      if (params_of(sl).local_address == to || sl.dynamic) return it->second;
-      fallback = it->second;
+      if (params_of(sl).local_address == to || sl.dynamic) return id;
+      fallback = id;
     }
     if (fallback != kNone) return fallback;
     for (const auto& r : sp.cfg.neighbor_ranges) {
@@ -1725,13 +1765,10 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
       sp.cfg.local_as = cfg.local_as;
       sp.cfg.router_id = cfg.router_id;
       sl.params_id = im.intern_params(bgp::session_params(cfg, n));
+      const bool moved = n.peer_address != old.peer_address;  // the same name, another address
+      if (moved) im.unfile_by_peer(sp, sl.index);
       sp.facts[sl.index] = bgp::peer_facts(im.params_of(sl), n.peer_address, 0);
-      if (n.peer_address != old.peer_address) {  // the same name, another address
-        std::erase(sp.slot_by_peer, std::pair{old.peer_address, id});
-        const std::pair entry{n.peer_address, id};
-        sp.slot_by_peer.insert(std::lower_bound(sp.slot_by_peer.begin(), sp.slot_by_peer.end(), entry),
-                               entry);
-      }
+      if (moved) im.file_by_peer(sp, sl.index);
       if (sp.running) {
         sl.error_wait.reset();
         im.fire(id, bgp::Event::ManualStart);

@@ -430,6 +430,23 @@ TEST(Network, ANeighbourReconfiguredToAnotherAddressUnderItsNameAcceptsTheNewPee
   EXPECT_EQ(learned, net.speaker_config(*net.find_speaker("n3")).originated);
 }
 
+TEST(Network, NeighboursGivenOutOfAddressOrderAreEachFoundWhenTheirPeerConnects) {
+  const Topology t = load_fixture("mesh5.yaml");
+  auto speakers = derive_speakers(t);
+  // n1 has the lowest address: it waits passively, and each peer's connection must find its end.
+  std::reverse(speakers[0].neighbors.begin(), speakers[0].neighbors.end());
+  std::swap(speakers[0].neighbors[1], speakers[0].neighbors[2]);
+  Network net(t, std::move(speakers));
+  net.run();
+  const auto sessions = net.sessions(*net.find_speaker("n1"));
+  ASSERT_EQ(sessions.size(), 4u);
+  for (const auto& s : sessions) {
+    EXPECT_EQ(s.state, bgp::State::Established) << s.protocol << ": " << s.info();
+    EXPECT_EQ(s.protocol, "Mesh_" + protocol_suffix(s.peer_address));
+  }
+  EXPECT_EQ(net.best_route_count(*net.find_speaker("n1")), 5u);
+}
+
 TEST(Network, TheTraceHasOneJsonObjectPerLine) {
   std::ostringstream trace;
   SimOptions o;
