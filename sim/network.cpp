@@ -1063,7 +1063,7 @@ struct Network::Impl {
     // called (or a dynamic one), else the oldest.
     const std::size_t lo = by_peer_bound(sp, from, false);
     std::size_t hi = lo;
-    while (hi < sp.facts.size() && sp.facts[by_peer_at(sp, hi)].address == from) ++hi;
+    while (hi < by_peer_size(sp) && sp.facts[by_peer_at(sp, hi)].address == from) ++hi;
     std::uint32_t fallback = kNone;
     for (std::size_t pos = hi; pos != lo;) {
       const std::uint32_t id = sp.slots[by_peer_at(sp, --pos)];
