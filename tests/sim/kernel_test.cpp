@@ -745,12 +745,12 @@ struct Script {
   std::array<Kernel::TimerId, kTimers> ids{};
   std::vector<std::tuple<Time, std::uint32_t, std::uint32_t, std::uint64_t>> fired;
 
-  void restart(std::uint32_t t, Time at, std::uint64_t arg) {
+  void restart(std::uint32_t t, Time at) {
     if (lazy) {
-      k.arm(ids[t], at, arg);
+      k.arm(ids[t], at);
     } else {
       k.cancel(handles[t]);
-      handles[t] = k.schedule(at, 1, t, arg);
+      handles[t] = k.schedule(at, 1, t);  // a timer's events carry arg 0
     }
   }
   void stop(std::uint32_t t) {
@@ -767,7 +767,7 @@ struct Script {
     switch ((x >> 20) % 4) {
       case 0:
       case 1:
-        restart(t, at, x >> 40);
+        restart(t, at);
         break;
       case 2:
         stop(t);
@@ -858,11 +858,11 @@ TEST(KernelTimers, ADisarmedTimerNeverFiresAndArmingEarlierMovesItForward) {
   EXPECT_TRUE(k.empty());
   EXPECT_EQ(k.next_time(), std::nullopt);
   k.arm(t, 500);
-  k.arm(t, 50, 9);  // earlier than the guard at 500
+  k.arm(t, 50);  // earlier than the guard at 500
   Recorder r;
   k.run_until(kTimeMax, 100, r);
   ASSERT_EQ(r.fired.size(), 1u);
-  EXPECT_EQ(r.fired[0], std::make_tuple(Time{50}, 2u, 1u, std::uint64_t{9}));
+  EXPECT_EQ(r.fired[0], std::make_tuple(Time{50}, 2u, 1u, std::uint64_t{0}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -951,15 +951,14 @@ struct Model {
   void arm() {
     const auto t = static_cast<std::uint32_t>(rng.uniform(kTimers));
     const Time at = k.now() + delay();
-    const std::uint64_t arg = rng.next();
     if (timer_keys[t]) {
       queue.erase(*timer_keys[t]);
       ++cancelled;
     }
-    k.arm(timer_ids[t], at, arg);
+    k.arm(timer_ids[t], at);
     timer_keys[t] = std::make_pair(at, seq);
     queue.emplace(at, seq);
-    payload[seq] = {at, 100 + t, t, arg};
+    payload[seq] = {at, 100 + t, t, 0};  // a timer's events carry arg 0
     ++seq;
     ++scheduled;
     note_peak();
