@@ -4,6 +4,8 @@
 
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "topology/selector.hpp"
 
@@ -15,7 +17,8 @@ void validate_pool(const IpPool& pool, Diagnostics& diags) {
   const int min_len = v4 ? 26 : 122;
   if (pool.cidr.length > min_len)
     diags.error("E205", at,
-                std::string("IP pool size is too small (min /") + std::to_string(min_len) + ") for use with Calico IPAM",
+                std::string("IP pool size is too small (min /") + std::to_string(min_len) +
+                    ") for use with Calico IPAM",
                 "Calico hands out /" + std::to_string(min_len) + " blocks per node; use a pool of /" +
                     std::to_string(min_len) + " or larger");
   if (!pool.cidr.is_masked())
@@ -24,16 +27,20 @@ void validate_pool(const IpPool& pool, Diagnostics& diags) {
   static const Prefix link_local4 = *parse_prefix("169.254.0.0/16");
   static const Prefix link_local6 = *parse_prefix("fe80::/10");
   if (pool.cidr.overlaps(v4 ? link_local4 : link_local6))
-    diags.error("E207", at, "IP pool range overlaps with the link local range " + to_string(v4 ? link_local4 : link_local6),
-                "link-local addresses cannot be routed; choose another range");
+    diags.error(
+        "E207", at,
+        "IP pool range overlaps with the link local range " + to_string(v4 ? link_local4 : link_local6),
+        "link-local addresses cannot be routed; choose another range");
   if (!v4 && pool.ipip != IpipMode::Off)
     diags.error("E208", at, "IPIP is not supported on an IPv6 IP pool", "disable ipip on this pool");
 }
 
 void validate(const Topology& t, ValidationMode mode, Diagnostics& diags) {
   auto strict = [&](std::string code, const SourceLoc& loc, std::string msg, std::string hint) {
-    if (mode == ValidationMode::Strict) diags.error(std::move(code), loc, std::move(msg), std::move(hint));
-    else diags.warning("W" + code.substr(1), loc, std::move(msg), std::move(hint));
+    if (mode == ValidationMode::Strict)
+      diags.error(std::move(code), loc, std::move(msg), std::move(hint));
+    else
+      diags.warning("W" + code.substr(1), loc, std::move(msg), std::move(hint));
   };
 
   for (const auto& p : t.pools) validate_pool(p, diags);
@@ -51,8 +58,9 @@ void validate(const Topology& t, ValidationMode mode, Diagnostics& diags) {
   auto claim = [&](const IpAddr& a, const std::string& who, const SourceLoc& loc) {
     auto [it, inserted] = owner.emplace(a, std::make_pair(who, loc));
     if (!inserted && it->second.first != who)
-      strict("E302", loc, "address " + to_string(a) + " of " + who + " is already used by " + it->second.first +
-                              " (defined at " + format_loc(it->second.second) + ")",
+      strict("E302", loc,
+             "address " + to_string(a) + " of " + who + " is already used by " + it->second.first +
+                 " (defined at " + format_loc(it->second.second) + ")",
              "every node and router needs its own address; BGP sessions are keyed by address");
   };
   for (const auto& n : t.nodes) {
@@ -62,13 +70,20 @@ void validate(const Topology& t, ValidationMode mode, Diagnostics& diags) {
   for (const auto& r : t.routers)
     for (const auto& a : r.addresses) claim(a.addr, "router '" + r.name + "'", r.loc);
 
+  // Nodes by name: a lookup per node-scoped peer (a generated design has one per node).
+  std::unordered_map<std::string_view, const Node*> node_by_name;
+  for (const auto& n : t.nodes) node_by_name.try_emplace(n.name, &n);
+  auto find_node = [&](std::string_view name) -> const Node* {
+    auto it = node_by_name.find(name);
+    return it == node_by_name.end() ? nullptr : it->second;
+  };
   for (const auto& p : t.peers) {
     if (p.scope == PeerScope::Node) {
-      const Node* n = t.find_node(p.node);
+      const Node* n = find_node(p.node);
       if (!n) {
         diags.warning("W308", p.loc,
-                      "bgpPeer " + (p.peer_ip ? to_string(*p.peer_ip) : p.name) + " belongs to node '" + p.node +
-                          "', which is not declared",
+                      "bgpPeer " + (p.peer_ip ? to_string(*p.peer_ip) : p.name) + " belongs to node '" +
+                          p.node + "', which is not declared",
                       "the peering takes effect once a node of that name exists (calicoctl accepts this)");
       } else if (p.peer_ip && ((n->ipv4_address && n->ipv4_address->addr == *p.peer_ip) ||
                                (n->ipv6_address && n->ipv6_address->addr == *p.peer_ip))) {
@@ -87,7 +102,7 @@ void validate(const Topology& t, ValidationMode mode, Diagnostics& diags) {
   }
 
   for (const auto& [name, level] : t.config.node_log_level)
-    if (!t.find_node(name))
+    if (!find_node(name))
       diags.warning("W308", t.config.loc, "logLevel is set for node '" + name + "', which is not declared",
                     "it takes effect once a node of that name exists");
 
@@ -100,15 +115,19 @@ void validate(const Topology& t, ValidationMode mode, Diagnostics& diags) {
     for (const auto* end : {&l.a, &l.b})
       if (!names.count(*end)) {
         auto close = closest_match(*end, name_list);
-        diags.error("E308", l.loc, "link '" + l.name + "' names '" + *end + "', which is neither a router nor a segment",
-                    close.empty() ? "declare a Router or Segment of that name" : "did you mean '" + close + "'?");
+        diags.error(
+            "E308", l.loc,
+            "link '" + l.name + "' names '" + *end + "', which is neither a router nor a segment",
+            close.empty() ? "declare a Router or Segment of that name" : "did you mean '" + close + "'?");
       }
   for (const auto& r : t.routers)
     for (const auto& n : r.neighbors)
       for (const auto& a : r.addresses)
         if (a.addr == n.address)
-          diags.error("E303", n.loc, "router '" + r.name + "' lists its own address " + to_string(n.address) + " as a neighbor",
-                      "a router cannot peer with itself");
+          diags.error(
+              "E303", n.loc,
+              "router '" + r.name + "' lists its own address " + to_string(n.address) + " as a neighbor",
+              "a router cannot peer with itself");
   for (std::size_t i = 0; i < t.segments.size(); ++i)
     for (std::size_t j = i + 1; j < t.segments.size(); ++j)
       for (const auto& a : t.segments[i].cidrs)

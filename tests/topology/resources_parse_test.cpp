@@ -1759,6 +1759,34 @@ TEST(AddResources, ReportsDuplicateNodesPoolsAndFabricNames) {
                         }));
 }
 
+TEST(AddResources, ReportsDuplicateRoutersLinksAndV3PeersAndThoseOfAnEarlierCall) {
+  const char* router =
+      "apiVersion: peerlab/v1\nkind: Router\nmetadata:\n  name: r1\nspec:\n  asNumber: 65000\n";
+  const char* link = "apiVersion: peerlab/v1\nkind: Link\nmetadata:\n  name: l\nspec:\n  a: r1\n  b: r2\n";
+  const char* v3_peer =
+      "apiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata:\n  name: tor\nspec:\n"
+      "  peerIP: 192.20.30.40\n  asNumber: 64567\n";
+  const char* v1_peer =
+      "apiVersion: v1\nkind: bgpPeer\nmetadata:\n  peerIP: 192.20.30.40\n  scope: global\nspec:\n"
+      "  asNumber: 64567\n";
+  Topology t;
+  Diagnostics first;
+  add_resources(t, parse(std::string(router) + "---\n" + link + "---\n" + v3_peer).resources, first);
+  ASSERT_TRUE(first.items().empty()) << first.to_string();
+  // The same three again, and a v1 peer with the v3 one's address: another identity.
+  Diagnostics d;
+  auto again = parse(std::string(router) + "---\n" + link + "---\n" + v3_peer + "---\n" + v1_peer);
+  add_resources(t, again.resources, d);
+  EXPECT_EQ(summary(d), (std::vector<std::string>{
+                            "1:1 error[E301]: duplicate router 'r1' (first defined at t.yaml:1:1)",
+                            "8:1 error[E301]: duplicate link 'l' (first defined at t.yaml:8:1)",
+                            "16:1 error[E301]: duplicate bgpPeer tor (first defined at t.yaml:16:1)",
+                        }));
+  EXPECT_EQ(t.routers.size(), 1u);
+  EXPECT_EQ(t.links.size(), 1u);
+  EXPECT_EQ(t.peers.size(), 2u);
+}
+
 TEST(AddResources, MergesConfigurationInsteadOfReportingDuplicates) {
   Topology t = load(
       "apiVersion: peerlab/v1\nkind: ClusterConfig\nmetadata:\n  name: default\nspec:\n"
