@@ -421,8 +421,8 @@ struct Network::Impl {
     schedule_check();
   }
 
+  // (start_timer replaces a pending check: it is cancel_timer and a schedule in one.)
   void schedule_check() {
-    cancel_timer(check);
     Time window = not_established > 0 ? settle_window : 0;
     start_timer(check, std::max(kernel.now(), last_change + window) - kernel.now(), kConvergenceCheck, 0);
   }
