@@ -7,7 +7,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <tuple>
-#include <unordered_map>
 
 #include "topology/util.hpp"
 
@@ -30,6 +29,33 @@ std::string kind_name(const Resource& r) {
       r);
 }
 
+namespace {
+
+// Where each identity of one kind of resource is defined (its index in the topology's list), so
+// that finding a duplicate is a lookup rather than a scan: a generated design of 10,000 nodes and
+// as many node-scoped peers spent a fifth of its loading time scanning.
+template <class Key>
+class Identities {
+ public:
+  // Files the resources the topology holds already (add_resources may add to a loaded one).
+  template <class T, class KeyOf>
+  Identities(const std::vector<T>& held, KeyOf key_of) {
+    for (std::size_t i = 0; i < held.size(); ++i) index_.try_emplace(key_of(held[i]), i);
+  }
+  // Where `key` was first defined; nullptr when it is new, and then it is filed as the resource
+  // about to be appended to `held`.
+  template <class T>
+  const SourceLoc* first(Key key, const std::vector<T>& held) {
+    auto [it, added] = index_.try_emplace(std::move(key), held.size());
+    return added ? nullptr : &held[it->second].loc;
+  }
+
+ private:
+  std::map<Key, std::size_t> index_;
+};
+
+}  // namespace
+
 const SourceLoc& location(const Resource& r) {
   return std::visit([](const auto& x) -> const SourceLoc& { return x.loc; }, r);
 }
@@ -39,64 +65,51 @@ void add_resources(Topology& t, const std::vector<Resource>& resources, Diagnost
     diags.error("E301", at, "duplicate " + what + " (first defined at " + format_loc(first) + ")",
                 "each resource is defined once; remove or rename one of them");
   };
-  // Where each identity is defined already (its index in `t`), so that finding a duplicate is a
-  // lookup rather than a scan: a generated design of 10,000 nodes and as many node-scoped peers
-  // spent a fifth of its loading time scanning. An identity is a name; a v1 bgpPeer's is its
-  // scope, node and peer IP (a v3 BGPPeer's its name); an ipPool's its masked CIDR.
-  using V1PeerKey = std::tuple<PeerScope, std::string, std::optional<IpAddr>>;
-  auto v1_key = [](const BgpPeer& p) { return V1PeerKey{p.scope, p.node, p.peer_ip}; };
-  std::unordered_map<std::string, std::size_t> nodes, v3_peers, segments, routers, links;
-  std::map<V1PeerKey, std::size_t> v1_peers;
-  std::map<Prefix, std::size_t> pools;
-  for (std::size_t i = 0; i < t.nodes.size(); ++i) nodes.try_emplace(t.nodes[i].name, i);
-  for (std::size_t i = 0; i < t.peers.size(); ++i) {
-    if (t.peers[i].flavor == ApiFlavor::V3)
-      v3_peers.try_emplace(t.peers[i].name, i);
-    else
-      v1_peers.try_emplace(v1_key(t.peers[i]), i);
-  }
-  for (std::size_t i = 0; i < t.pools.size(); ++i) pools.try_emplace(t.pools[i].cidr.masked(), i);
-  for (std::size_t i = 0; i < t.segments.size(); ++i) segments.try_emplace(t.segments[i].name, i);
-  for (std::size_t i = 0; i < t.routers.size(); ++i) routers.try_emplace(t.routers[i].name, i);
-  for (std::size_t i = 0; i < t.links.size(); ++i) links.try_emplace(t.links[i].name, i);
+  // An identity is a name; a bgpPeer's is, in v1, its scope, node and peer IP, in v3 its name (a
+  // v1 and a v3 peer are never the same); an ipPool's is its masked CIDR.
+  using PeerKey = std::tuple<ApiFlavor, PeerScope, std::string, std::optional<IpAddr>>;
+  auto peer_key = [](const BgpPeer& p) {
+    return p.flavor == ApiFlavor::V3 ? PeerKey{p.flavor, PeerScope::Global, p.name, std::nullopt}
+                                     : PeerKey{p.flavor, p.scope, p.node, p.peer_ip};
+  };
+  auto name_of = [](const auto& x) { return x.name; };
+  Identities<std::string> nodes(t.nodes, name_of), segments(t.segments, name_of), routers(t.routers, name_of),
+      links(t.links, name_of);
+  Identities<PeerKey> peers(t.peers, peer_key);
+  Identities<Prefix> pools(t.pools, [](const IpPool& p) { return p.cidr.masked(); });
 
   for (const auto& r : resources) {
     std::visit(overloaded{
                    [&](const Node& n) {
-                     auto [it, added] = nodes.try_emplace(n.name, t.nodes.size());
-                     if (!added) return dup(n.loc, "node '" + n.name + "'", t.nodes[it->second].loc);
+                     if (auto* f = nodes.first(n.name, t.nodes))
+                       return dup(n.loc, "node '" + n.name + "'", *f);
                      t.nodes.push_back(n);
                    },
                    [&](const BgpPeer& p) {
-                     const std::size_t first =
-                         p.flavor == ApiFlavor::V3
-                             ? v3_peers.try_emplace(p.name, t.peers.size()).first->second
-                             : v1_peers.try_emplace(v1_key(p), t.peers.size()).first->second;
-                     if (first != t.peers.size())
-                       return dup(p.loc, "bgpPeer " + (p.name.empty() ? to_string(*p.peer_ip) : p.name),
-                                  t.peers[first].loc);
+                     if (auto* f = peers.first(peer_key(p), t.peers))
+                       return dup(p.loc, "bgpPeer " + (p.name.empty() ? to_string(*p.peer_ip) : p.name), *f);
                      t.peers.push_back(p);
                    },
                    [&](const IpPool& p) {
-                     auto [it, added] = pools.try_emplace(p.cidr.masked(), t.pools.size());
-                     if (!added) return dup(p.loc, "ipPool " + to_string(p.cidr), t.pools[it->second].loc);
+                     if (auto* f = pools.first(p.cidr.masked(), t.pools))
+                       return dup(p.loc, "ipPool " + to_string(p.cidr), *f);
                      t.pools.push_back(p);
                    },
                    [&](const BgpConfiguration& c) { t.config.merge(c.values); },
                    [&](const ClusterConfigResource& c) { t.config.merge(c.values); },
                    [&](const Segment& s) {
-                     auto [it, added] = segments.try_emplace(s.name, t.segments.size());
-                     if (!added) return dup(s.loc, "segment '" + s.name + "'", t.segments[it->second].loc);
+                     if (auto* f = segments.first(s.name, t.segments))
+                       return dup(s.loc, "segment '" + s.name + "'", *f);
                      t.segments.push_back(s);
                    },
                    [&](const Router& rt) {
-                     auto [it, added] = routers.try_emplace(rt.name, t.routers.size());
-                     if (!added) return dup(rt.loc, "router '" + rt.name + "'", t.routers[it->second].loc);
+                     if (auto* f = routers.first(rt.name, t.routers))
+                       return dup(rt.loc, "router '" + rt.name + "'", *f);
                      t.routers.push_back(rt);
                    },
                    [&](const Link& l) {
-                     auto [it, added] = links.try_emplace(l.name, t.links.size());
-                     if (!added) return dup(l.loc, "link '" + l.name + "'", t.links[it->second].loc);
+                     if (auto* f = links.first(l.name, t.links))
+                       return dup(l.loc, "link '" + l.name + "'", *f);
                      t.links.push_back(l);
                    },
                    [&](const TimerSettings& ts) {
