@@ -9,6 +9,7 @@
 #include <ostream>
 #include <queue>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -478,48 +479,43 @@ struct Network::Impl {
   }
 
   // Speaker::by_peer, read as if it were filled in when empty: its size, the peer index at a
-  // position, and the first position whose peer address is not below `a` (`after` false) or is
-  // above it (`after` true).
+  // position, and the first position whose (peer address, peer index) is not below (a, index).
   static std::size_t by_peer_size(const Speaker& sp) {
     return sp.by_peer.empty() ? sp.facts.size() : sp.by_peer.size();
   }
   static bgp::PeerIndex by_peer_at(const Speaker& sp, std::size_t pos) {
     return sp.by_peer.empty() ? static_cast<bgp::PeerIndex>(pos) : sp.by_peer[pos];
   }
-  static std::size_t by_peer_bound(const Speaker& sp, const IpAddr& a, bool after) {
+  static std::size_t by_peer_bound(const Speaker& sp, const IpAddr& a, bgp::PeerIndex index) {
     std::size_t lo = 0, hi = by_peer_size(sp);
     while (lo < hi) {
       const std::size_t mid = lo + (hi - lo) / 2;
-      const IpAddr& m = sp.facts[by_peer_at(sp, mid)].address;
-      if (after ? !(a < m) : m < a)
+      const bgp::PeerIndex m = by_peer_at(sp, mid);
+      if (std::tie(sp.facts[m].address, m) < std::tie(a, index))
         lo = mid + 1;
       else
         hi = mid;
     }
     return lo;
   }
+  // Fills Speaker::by_peer in with its first `n` peer indexes, in index order.
+  static void fill_by_peer(Speaker& sp, std::size_t n) {
+    sp.by_peer.resize(n);
+    std::iota(sp.by_peer.begin(), sp.by_peer.end(), bgp::PeerIndex{0});
+  }
   // Files peer index `index` in Speaker::by_peer, by its address in `facts`. Every other index
   // is filed already; `index` is the last one, or was taken out with unfile_by_peer.
   static void file_by_peer(Speaker& sp, bgp::PeerIndex index) {
     const IpAddr& a = sp.facts[index].address;
-    const bool last = index + 1 == sp.facts.size();
-    if (sp.by_peer.empty() && last && (index == 0 || !(a < sp.facts[index - 1].address)))
-      return;  // still in index order
-    if (sp.by_peer.empty() && last) {
-      sp.by_peer.resize(index);
-      std::iota(sp.by_peer.begin(), sp.by_peer.end(), bgp::PeerIndex{0});
+    if (sp.by_peer.empty() && index + 1 == sp.facts.size()) {
+      if (index == 0 || !(a < sp.facts[index - 1].address)) return;  // still in index order
+      fill_by_peer(sp, index);
     }
-    // (address, index) order: after the entries of the same address with a lower index.
-    std::size_t at = by_peer_bound(sp, a, true);
-    while (at > 0 && sp.by_peer[at - 1] > index && sp.facts[sp.by_peer[at - 1]].address == a) --at;
-    sp.by_peer.insert(sp.by_peer.begin() + static_cast<std::ptrdiff_t>(at), index);
+    sp.by_peer.insert(sp.by_peer.begin() + static_cast<std::ptrdiff_t>(by_peer_bound(sp, a, index)), index);
   }
   // Takes peer index `index` out of Speaker::by_peer, before its address changes.
   static void unfile_by_peer(Speaker& sp, bgp::PeerIndex index) {
-    if (sp.by_peer.empty()) {
-      sp.by_peer.resize(sp.facts.size());
-      std::iota(sp.by_peer.begin(), sp.by_peer.end(), bgp::PeerIndex{0});
-    }
+    if (sp.by_peer.empty()) fill_by_peer(sp, sp.facts.size());
     std::erase(sp.by_peer, index);
   }
 
@@ -1061,7 +1057,7 @@ struct Network::Impl {
     Speaker& sp = speakers[sid];
     // Among the sessions with this peer address: the newest one whose local address is the one
     // called (or a dynamic one), else the oldest.
-    const std::size_t lo = by_peer_bound(sp, from, false);
+    const std::size_t lo = by_peer_bound(sp, from, 0);
     std::size_t hi = lo;
     while (hi < by_peer_size(sp) && sp.facts[by_peer_at(sp, hi)].address == from) ++hi;
     std::uint32_t fallback = kNone;
