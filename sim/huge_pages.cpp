@@ -14,6 +14,9 @@ namespace peerlab::sim {
 namespace {
 
 constexpr std::string_view kTunable = "glibc.malloc.hugetlb";
+// glibc's largest mmap threshold on 64-bit (why: huge_pages.hpp).
+constexpr std::string_view kMmapTunable = "glibc.malloc.mmap_threshold";
+constexpr std::string_view kMmapThreshold = "33554432";
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kSanitizerMalloc = true;
@@ -33,17 +36,16 @@ std::optional<std::string> env(const char* name) {
   return std::string(v);
 }
 
-// The value GLIBC_TUNABLES gives glibc.malloc.hugetlb ("name=value:name=value…"; glibc takes the
+// The value GLIBC_TUNABLES gives the tunable `name` ("name=value:name=value…"; glibc takes the
 // last), or nullopt when it does not set it.
-std::optional<std::string> hugetlb_value(const std::optional<std::string>& tunables) {
+std::optional<std::string> tunable_value(const std::optional<std::string>& tunables, std::string_view name) {
   if (!tunables) return std::nullopt;
   std::optional<std::string> value;
   std::istringstream in(*tunables);
   std::string item;
   while (std::getline(in, item, ':')) {
     const auto eq = item.find('=');
-    if (eq != std::string::npos && std::string_view(item).substr(0, eq) == kTunable)
-      value = item.substr(eq + 1);
+    if (eq != std::string::npos && std::string_view(item).substr(0, eq) == name) value = item.substr(eq + 1);
   }
   return value;
 }
@@ -80,15 +82,18 @@ HugePageEnv current_huge_page_env() {
 std::optional<std::string> huge_page_tunables(const HugePageEnv& e) {
   if (e.opt_out && (*e.opt_out == "0" || *e.opt_out == "off")) return std::nullopt;
   if (e.malloc_replaced || !thp_available(e.thp_enabled)) return std::nullopt;
-  if (hugetlb_value(e.glibc_tunables)) return std::nullopt;
-  const std::string mine = std::string(kTunable) + "=1";
+  if (tunable_value(e.glibc_tunables, kTunable)) return std::nullopt;
+  std::string mine = std::string(kTunable) + "=1";
+  // A threshold the user chose stays theirs.
+  if (!tunable_value(e.glibc_tunables, kMmapTunable))
+    mine += ":" + std::string(kMmapTunable) + "=" + std::string(kMmapThreshold);
   if (!e.glibc_tunables || e.glibc_tunables->empty()) return mine;
   return *e.glibc_tunables + ":" + mine;
 }
 
 bool huge_pages_in_use(const HugePageEnv& e) {
   if (e.malloc_replaced) return false;
-  const auto v = hugetlb_value(e.glibc_tunables);
+  const auto v = tunable_value(e.glibc_tunables, kTunable);
   return (v == "1" && thp_available(e.thp_enabled)) || v == "2";
 }
 

@@ -10,8 +10,12 @@
 //
 // How: glibc backs malloc's heap and its mmap'd chunks with transparent huge pages when its
 // tunable glibc.malloc.hugetlb=1 is set (it madvises them; the kernel's THP mode must be "always"
-// or "madvise"). glibc reads GLIBC_TUNABLES only when the process starts, so peerlab's commands
-// (all but ctl) re-execute peerlab once with it set (cli/main.cpp). Not when:
+// or "madvise"). Beside it peerlab sets glibc.malloc.mmap_threshold to glibc's maximum, 32 MiB,
+// unless the user set a threshold: a chunk mapped on its own gets huge pages only where it spans
+// whole 2 MiB pages, and glibc's default threshold (128 KiB, rising with what is freed) mapped
+// per-speaker rows of a few hundred KiB that way (round 11 in docs/performance.md). glibc reads
+// GLIBC_TUNABLES only when the process starts, so peerlab's commands (all but ctl) re-execute
+// peerlab once with them set (cli/main.cpp). Not when:
 //  - PEERLAB_HUGE_PAGES=0 (or off) opts out;
 //  - GLIBC_TUNABLES already sets glibc.malloc.hugetlb (the user's choice, or the re-executed run);
 //  - malloc is not glibc's: a sanitizer build, anything in LD_PRELOAD (valgrind), or a malloc
@@ -39,7 +43,8 @@ struct HugePageEnv {
 HugePageEnv current_huge_page_env();
 
 // The GLIBC_TUNABLES value to re-execute with (the present tunables, if any, plus
-// glibc.malloc.hugetlb=1), or std::nullopt when not to re-execute (see the list above).
+// glibc.malloc.hugetlb=1 and, unless they set one, the mmap threshold), or std::nullopt when not to
+// re-execute (see the list above).
 std::optional<std::string> huge_page_tunables(const HugePageEnv& env);
 
 // Whether malloc in a process with this environment backs its memory with huge pages: glibc's

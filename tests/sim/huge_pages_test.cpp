@@ -12,17 +12,25 @@ HugePageEnv plain(std::string thp = "always [madvise] never") {
   return e;
 }
 
-TEST(HugePages, AProcessWithoutTheTunableReExecutesWithIt) {
-  EXPECT_EQ(huge_page_tunables(plain()), "glibc.malloc.hugetlb=1");
-  EXPECT_EQ(huge_page_tunables(plain("[always] madvise never")), "glibc.malloc.hugetlb=1");
+constexpr const char* kMine = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432";
+
+TEST(HugePages, AProcessWithoutTheTunableReExecutesWithItAndTheLargestMmapThreshold) {
+  EXPECT_EQ(huge_page_tunables(plain()), kMine);
+  EXPECT_EQ(huge_page_tunables(plain("[always] madvise never")), kMine);
+}
+
+TEST(HugePages, AnMmapThresholdTheUserSetIsKept) {
+  HugePageEnv e = plain();
+  e.glibc_tunables = "glibc.malloc.mmap_threshold=65536";
+  EXPECT_EQ(huge_page_tunables(e), "glibc.malloc.mmap_threshold=65536:glibc.malloc.hugetlb=1");
 }
 
 TEST(HugePages, OtherTunablesAreKeptAndTheHugePageOneAppended) {
   HugePageEnv e = plain();
   e.glibc_tunables = "glibc.malloc.arena_max=2";
-  EXPECT_EQ(huge_page_tunables(e), "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1");
+  EXPECT_EQ(huge_page_tunables(e), std::string("glibc.malloc.arena_max=2:") + kMine);
   e.glibc_tunables = "";
-  EXPECT_EQ(huge_page_tunables(e), "glibc.malloc.hugetlb=1");
+  EXPECT_EQ(huge_page_tunables(e), kMine);
 }
 
 TEST(HugePages, ATunableAlreadySetIsLeftAsItIsWhateverItsValue) {
@@ -42,7 +50,7 @@ TEST(HugePages, NothingHappensWhenTheUserOptsOutOrTheKernelHasNoTransparentHugeP
   }
   HugePageEnv on = plain();
   on.opt_out = "1";
-  EXPECT_EQ(huge_page_tunables(on), "glibc.malloc.hugetlb=1");
+  EXPECT_EQ(huge_page_tunables(on), kMine);
   EXPECT_EQ(huge_page_tunables(plain("always madvise [never]")), std::nullopt);
   EXPECT_EQ(huge_page_tunables(plain("")), std::nullopt) << "no THP in this kernel";
 }
