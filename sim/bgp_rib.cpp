@@ -102,13 +102,20 @@ void PrefixPeerMap::free_spill(std::uint32_t id) {
 
 std::uint32_t PrefixPeerMap::set(PrefixId prefix, PeerIndex peer, std::uint32_t value) {
   assert(peer != kNoPeer && prefix != kNoPrefix);
-  if (prefix >= slots_.size()) {
+  if (prefix - base_ >= slots_.size()) {  // wraps below base_
     if (value == 0) return 0;
-    slots_.resize(std::size_t{prefix} + 1);
+    if (slots_.empty()) {
+      base_ = prefix;
+    } else if (prefix < base_) {
+      slots_.insert(slots_.begin(), base_, Slot{});
+      base_ = 0;
+    }
+    if (prefix - base_ >= slots_.size()) slots_.resize(std::size_t{prefix - base_} + 1);
   }
-  if (slots_[prefix].spill == kNoSpill) {
-    RibEntry* e = slots_[prefix].e;
-    const std::uint32_t n = slots_[prefix].inline_count();
+  Slot& at = slots_[prefix - base_];
+  if (at.spill == kNoSpill) {
+    RibEntry* e = at.e;
+    const std::uint32_t n = at.inline_count();
     for (std::uint32_t i = 0; i < n; ++i) {
       if (e[i].peer != peer) continue;
       const std::uint32_t old = e[i].value;
@@ -128,14 +135,13 @@ std::uint32_t PrefixPeerMap::set(PrefixId prefix, PeerIndex peer, std::uint32_t 
       return 0;
     }
     const std::uint32_t id = new_spill();  // may reallocate spills_, not slots_
-    Slot& slot = slots_[prefix];
-    spills_[id].entries = {slot.e[0], slot.e[1], RibEntry{peer, value}};
-    slot.e[0] = slot.e[1] = RibEntry{};
-    slot.spill = id;
+    spills_[id].entries = {at.e[0], at.e[1], RibEntry{peer, value}};
+    at.e[0] = at.e[1] = RibEntry{};
+    at.spill = id;
     return 0;
   }
 
-  Slot& slot = slots_[prefix];
+  Slot& slot = at;
   Spill& sp = spills_[slot.spill];
   const std::uint32_t pos = sp.position(peer);
   if (pos != PeerPositions::kAbsent) {
@@ -175,8 +181,8 @@ std::uint32_t PrefixPeerMap::set(PrefixId prefix, PeerIndex peer, std::uint32_t 
 }
 
 void PrefixPeerMap::clear(PrefixId prefix) {
-  if (prefix >= slots_.size()) return;
-  Slot& slot = slots_[prefix];
+  if (prefix - base_ >= slots_.size()) return;
+  Slot& slot = slots_[prefix - base_];
   if (slot.spill == kNoSpill) {
     size_ -= slot.inline_count();
   } else {
@@ -187,8 +193,9 @@ void PrefixPeerMap::clear(PrefixId prefix) {
 }
 
 std::uint32_t PrefixPeerMap::get(PrefixId prefix, PeerIndex peer) const {
-  if (prefix >= slots_.size()) return 0;
-  const Slot& slot = slots_[prefix];
+  const Slot* at = slot_of(prefix);
+  if (at == nullptr) return 0;
+  const Slot& slot = *at;
   if (slot.spill == kNoSpill) {
     for (const RibEntry& e : slot.e)
       if (e.value != 0 && e.peer == peer) return e.value;
@@ -200,8 +207,8 @@ std::uint32_t PrefixPeerMap::get(PrefixId prefix, PeerIndex peer) const {
 }
 
 std::uint32_t* PrefixPeerMap::find(PrefixId prefix, PeerIndex peer) {
-  if (prefix >= slots_.size()) return nullptr;
-  Slot& slot = slots_[prefix];
+  if (prefix - base_ >= slots_.size()) return nullptr;
+  Slot& slot = slots_[prefix - base_];
   if (slot.spill == kNoSpill) {
     for (RibEntry& e : slot.e)
       if (e.value != 0 && e.peer == peer) return &e.value;
@@ -213,8 +220,9 @@ std::uint32_t* PrefixPeerMap::find(PrefixId prefix, PeerIndex peer) {
 }
 
 std::span<const RibEntry> PrefixPeerMap::entries(PrefixId prefix) const {
-  if (prefix >= slots_.size()) return {};
-  const Slot& slot = slots_[prefix];
+  const Slot* at = slot_of(prefix);
+  if (at == nullptr) return {};
+  const Slot& slot = *at;
   if (slot.spill == kNoSpill) return std::span<const RibEntry>(slot.e, slot.inline_count());
   return spills_[slot.spill].entries;
 }
@@ -270,7 +278,7 @@ bool AdjRibIn::is_stale(PeerIndex peer, PrefixId prefix) const {
 void AdjRibIn::release_peer(PeerIndex peer, std::vector<PrefixId>& affected) {
   if (route_count(peer) == 0) return;
   const PrefixId bound = map_.prefix_bound();
-  for (PrefixId p = 0; p < bound; ++p) {
+  for (PrefixId p = map_.prefix_begin(); p < bound; ++p) {
     if (map_.set(p, peer, 0) != 0) {
       count(peer, -1);
       affected.push_back(p);
@@ -282,7 +290,7 @@ std::size_t AdjRibIn::mark_stale(PeerIndex peer) {
   std::size_t n = 0;
   if (route_count(peer) == 0) return 0;
   const PrefixId bound = map_.prefix_bound();
-  for (PrefixId p = 0; p < bound; ++p) {
+  for (PrefixId p = map_.prefix_begin(); p < bound; ++p) {
     if (std::uint32_t* v = map_.find(p, peer)) {
       *v |= RibEntry::kStaleBit;
       ++n;
@@ -294,7 +302,7 @@ std::size_t AdjRibIn::mark_stale(PeerIndex peer) {
 void AdjRibIn::flush_stale(PeerIndex peer, std::vector<PrefixId>& affected) {
   if (route_count(peer) == 0) return;
   const PrefixId bound = map_.prefix_bound();
-  for (PrefixId p = 0; p < bound; ++p) {
+  for (PrefixId p = map_.prefix_begin(); p < bound; ++p) {
     const std::uint32_t* v = map_.find(p, peer);
     if (v != nullptr && (*v & RibEntry::kStaleBit) != 0) {
       map_.set(p, peer, 0);
@@ -313,7 +321,7 @@ std::vector<Route> AdjRibIn::routes_of(PeerIndex peer) const {
   if (route_count(peer) == 0) return out;
   out.reserve(route_count(peer));
   const PrefixId bound = map_.prefix_bound();
-  for (PrefixId p = 0; p < bound; ++p) {
+  for (PrefixId p = map_.prefix_begin(); p < bound; ++p) {
     if (const std::uint32_t v = map_.get(p, peer)) out.push_back({p, peer, v & ~RibEntry::kStaleBit});
   }
   return out;
@@ -407,7 +415,7 @@ AttrId AdjRibOut::advertised(PeerIndex peer, PrefixId prefix) const {
 void AdjRibOut::clear_peer(PeerIndex peer) {
   if (route_count(peer) == 0) return;
   const PrefixId bound = map_.prefix_bound();
-  for (PrefixId p = 0; p < bound; ++p) map_.set(p, peer, 0);
+  for (PrefixId p = map_.prefix_begin(); p < bound; ++p) map_.set(p, peer, 0);
   for (auto& row : dense_)
     if (peer < row.size() && row[peer] != kNoAttrs) row[peer] = kNoAttrs, --dense_size_;
   counts_[peer] = 0;

@@ -155,6 +155,51 @@ TEST(PrefixPeerMap, ClearingAPrefixErasesEachOfItsEntriesAndNothingElse) {
   EXPECT_EQ(map.size(), 21U);
 }
 
+// Slots start at the first prefix set, so that a map holding one high prefix is one slot; a lower
+// prefix later moves them, and every entry stays where it was.
+TEST(PrefixPeerMap, HoldsSlotsFromItsFirstPrefixOnUntilALowerOneComes) {
+  detail::PrefixPeerMap map;
+  map.set(9000, 1, 5);
+  EXPECT_EQ(map.prefix_begin(), 9000U);
+  EXPECT_EQ(map.prefix_bound(), 9001U);
+  EXPECT_LE(map.memory_bytes(), 64U);
+  EXPECT_EQ(map.get(8999, 1), 0U);
+  EXPECT_TRUE(map.entries(3).empty());
+  EXPECT_EQ(map.find(3, 1), nullptr);
+  EXPECT_EQ(map.set(5, 1, 0), 0U);  // erasing below the first prefix: nothing there, nothing moves
+  EXPECT_EQ(map.prefix_begin(), 9000U);
+  map.set(9002, 2, 6);
+  map.set(7, 3, 7);
+  EXPECT_EQ(map.prefix_begin(), 0U);
+  EXPECT_EQ(map.prefix_bound(), 9003U);
+  EXPECT_EQ(map.get(9000, 1), 5U);
+  EXPECT_EQ(map.get(9002, 2), 6U);
+  EXPECT_EQ(map.get(7, 3), 7U);
+  EXPECT_EQ(map.size(), 3U);
+}
+
+TEST(AdjRibOut, ANodeAdvertisingOnlyItsOwnPrefixKeepsOneSlotWhateverThePrefixId) {
+  AdjRibOut out;
+  EXPECT_TRUE(out.advertise(0, 9999, 1));
+  EXPECT_TRUE(out.advertise(1, 9999, 1));
+  EXPECT_EQ(out.advertised(1, 9999), 1U);
+  EXPECT_LE(out.memory_bytes(), 64U);
+  out.clear_peer(0);
+  EXPECT_EQ(out.advertised(0, 9999), kNoAttrs);
+  EXPECT_EQ(out.advertised(1, 9999), 1U);
+}
+
+TEST(AdjRibIn, ReleasingAPeerWhoseRoutesAreAllHighPrefixesNamesEachOnce) {
+  AdjRibIn in;
+  in.update(2, 600, 1);
+  in.update(2, 500, 1);
+  in.update(3, 550, 2);
+  std::vector<PrefixId> affected;
+  in.release_peer(2, affected);
+  EXPECT_EQ(affected, (std::vector<PrefixId>{500, 600}));
+  EXPECT_EQ(in.routes_of(3), (std::vector<Route>{{550, 3, 2}}));
+}
+
 // A node of a 10,000-node full mesh: 9,999 peers announcing one prefix each.
 TEST(AdjRibIn, KeepsAFullMeshNodeCompact) {
   AdjRibIn in;
