@@ -250,6 +250,7 @@ struct Network::Impl {
     std::size_t configured_neighbors = 0;
     HostId host = kNoHost;
     bool running = false;
+    bool rows_reserved = false;  // see reserve_rows
     bgp::AdjRibIn in;
     bgp::LocRib loc;
     bgp::AdjRibOut out;
@@ -1391,6 +1392,7 @@ struct Network::Impl {
       route_changed(sl.speaker, p);
     }
     if (!u.nlri.empty()) {
+      if (!sp.rows_reserved) reserve_rows(sp);
       // Routes that fail the loop checks are treated as withdrawn (BIRD: never reach the table).
       bgp::ImportResult r = bgp::import_route(u.attrs, params_of(sl), attrs);
       for (auto p : u.nlri) {
@@ -1398,6 +1400,18 @@ struct Network::Impl {
         route_changed(sl.speaker, p);
       }
     }
+  }
+
+  // Sizes a speaker's Adj-RIB-In and Loc-RIB rows for every prefix known when it first learns a
+  // route: by then every speaker started with the run has originated its prefixes, and in a
+  // Calico design every node learns them all. Grown by doubling instead, the rows of a
+  // 10,000-node design end up about a third larger than their content (growth slack): ~1 GB
+  // over 10,000 reflector clients. Prefixes interned later grow the rows as before.
+  void reserve_rows(Speaker& sp) {
+    sp.rows_reserved = true;
+    const auto n = static_cast<bgp::PrefixId>(prefixes.size());
+    sp.in.reserve(n, static_cast<bgp::PeerIndex>(sp.slots.size()));
+    sp.loc.reserve(n);
   }
 
   void route_changed(SpeakerId sid, bgp::PrefixId pid) {
