@@ -44,15 +44,17 @@ struct InputLimits {
 // than under. A route (a Loc-RIB entry) is charged enough to cover the Adj-RIB-In entry that
 // brought it in designs where each speaker learns every prefix over one session (AS per rack),
 // which the per-session-end term does not count. The per-session-end charge was re-fitted in
-// session 11, when the simulator stopped keeping a configuration per session end.
+// session 11, when the simulator stopped keeping a configuration per session end, and the route
+// charges in session 12, when its RIB rows lost their growth slack.
 inline constexpr std::uint64_t kBytesPerSpeaker = 4096;
 inline constexpr std::uint64_t kBytesPerSessionEnd = 416;
-inline constexpr std::uint64_t kBytesPerRoute = 64;
+inline constexpr std::uint64_t kBytesPerRoute = 48;
 // A copy of a route through a reflector session (client Adj-RIB-In, reflector Adj-RIB-Out). The
-// client's Loc-RIB entry for it is a route above; the copies themselves are a few bytes each (a
-// reflector's Adj-RIB-Out rows are dense, attributes are shared): the 4,000-client design peaks
-// at ~64 bytes per client and prefix in all.
-inline constexpr std::uint64_t kBytesPerReflectedRoute = 2;
+// client's Loc-RIB entry for it is a route above; the copies themselves cost about a byte each
+// beyond it (a client keeps both reflectors' copies inline in the Adj-RIB-In slot of the prefix,
+// a reflector's Adj-RIB-Out rows are dense, attributes are shared): the 5,000-client design peaks
+// at ~46 bytes per client and prefix in all.
+inline constexpr std::uint64_t kBytesPerReflectedRoute = 1;
 
 // "64 MiB", "1.5 GiB", "512 bytes".
 std::string format_bytes(std::uint64_t bytes);

@@ -314,7 +314,7 @@ TEST(InputLimits, RefusesASimulationThatDoesNotFitTheMemoryBudget) {
   EXPECT_FALSE(check_simulation_size(t, 1, InputLimits{}, "mesh.yaml", d));
   EXPECT_EQ(
       d.to_string(),
-      "mesh.yaml: error[E405]: the simulation would need about 12.7 GiB of memory (5000 speakers, 24995000 "
+      "mesh.yaml: error[E405]: the simulation would need about 11.9 GiB of memory (5000 speakers, 24995000 "
       "session ends, 49995000 routes), more than the limit of 4 GiB\n"
       "  hint: simulate a smaller design (route reflectors instead of a full mesh keep sessions linear), or "
       "raise the limit with --max-sim-memory\n");
