@@ -76,7 +76,8 @@ void PeerPositions::grow() {
 
 // ---- PrefixPeerMap -------------------------------------------------------------------------------------
 
-std::uint32_t PrefixPeerMap::Spill::position(PeerIndex peer) const {
+template <class Annex>
+std::uint32_t PrefixPeerMap<Annex>::Spill::position(PeerIndex peer) const {
   if (!index.empty()) return index.find(peer);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (entries[i].peer == peer) return static_cast<std::uint32_t>(i);
@@ -84,7 +85,8 @@ std::uint32_t PrefixPeerMap::Spill::position(PeerIndex peer) const {
   return PeerPositions::kAbsent;
 }
 
-std::uint32_t PrefixPeerMap::new_spill() {
+template <class Annex>
+std::uint32_t PrefixPeerMap<Annex>::new_spill() {
   if (!free_spills_.empty()) {
     const std::uint32_t id = free_spills_.back();
     free_spills_.pop_back();
@@ -94,13 +96,15 @@ std::uint32_t PrefixPeerMap::new_spill() {
   return static_cast<std::uint32_t>(spills_.size() - 1);
 }
 
-void PrefixPeerMap::free_spill(std::uint32_t id) {
+template <class Annex>
+void PrefixPeerMap<Annex>::free_spill(std::uint32_t id) {
   std::vector<RibEntry>().swap(spills_[id].entries);
   spills_[id].index.clear();
   free_spills_.push_back(id);
 }
 
-std::uint32_t PrefixPeerMap::set(PrefixId prefix, PeerIndex peer, std::uint32_t value) {
+template <class Annex>
+std::uint32_t PrefixPeerMap<Annex>::set(PrefixId prefix, PeerIndex peer, std::uint32_t value) {
   assert(peer != kNoPeer && prefix != kNoPrefix);
   if (prefix - base_ >= slots_.size()) {  // wraps below base_
     if (value == 0) return 0;
@@ -180,7 +184,8 @@ std::uint32_t PrefixPeerMap::set(PrefixId prefix, PeerIndex peer, std::uint32_t 
   return 0;
 }
 
-void PrefixPeerMap::clear(PrefixId prefix) {
+template <class Annex>
+void PrefixPeerMap<Annex>::clear(PrefixId prefix) {
   if (prefix - base_ >= slots_.size()) return;
   Slot& slot = slots_[prefix - base_];
   if (slot.spill == kNoSpill) {
@@ -189,10 +194,12 @@ void PrefixPeerMap::clear(PrefixId prefix) {
     size_ -= spills_[slot.spill].entries.size();
     free_spill(slot.spill);
   }
-  slot = Slot{};
+  slot.e[0] = slot.e[1] = RibEntry{};
+  slot.spill = kNoSpill;
 }
 
-std::uint32_t PrefixPeerMap::get(PrefixId prefix, PeerIndex peer) const {
+template <class Annex>
+std::uint32_t PrefixPeerMap<Annex>::get(PrefixId prefix, PeerIndex peer) const {
   const Slot* at = slot_of(prefix);
   if (at == nullptr) return 0;
   const Slot& slot = *at;
@@ -206,7 +213,8 @@ std::uint32_t PrefixPeerMap::get(PrefixId prefix, PeerIndex peer) const {
   return pos == PeerPositions::kAbsent ? 0 : sp.entries[pos].value;
 }
 
-std::uint32_t* PrefixPeerMap::find(PrefixId prefix, PeerIndex peer) {
+template <class Annex>
+std::uint32_t* PrefixPeerMap<Annex>::find(PrefixId prefix, PeerIndex peer) {
   if (prefix - base_ >= slots_.size()) return nullptr;
   Slot& slot = slots_[prefix - base_];
   if (slot.spill == kNoSpill) {
@@ -219,7 +227,8 @@ std::uint32_t* PrefixPeerMap::find(PrefixId prefix, PeerIndex peer) {
   return pos == PeerPositions::kAbsent ? nullptr : &sp.entries[pos].value;
 }
 
-std::span<const RibEntry> PrefixPeerMap::entries(PrefixId prefix) const {
+template <class Annex>
+std::span<const RibEntry> PrefixPeerMap<Annex>::entries(PrefixId prefix) const {
   const Slot* at = slot_of(prefix);
   if (at == nullptr) return {};
   const Slot& slot = *at;
@@ -227,12 +236,16 @@ std::span<const RibEntry> PrefixPeerMap::entries(PrefixId prefix) const {
   return spills_[slot.spill].entries;
 }
 
-std::size_t PrefixPeerMap::memory_bytes() const {
+template <class Annex>
+std::size_t PrefixPeerMap<Annex>::memory_bytes() const {
   std::size_t n = slots_.capacity() * sizeof(Slot) + spills_.capacity() * sizeof(Spill) +
                   free_spills_.capacity() * sizeof(std::uint32_t);
   for (const Spill& s : spills_) n += s.entries.capacity() * sizeof(RibEntry) + s.index.memory_bytes();
   return n;
 }
+
+template class PrefixPeerMap<NoAnnex>;
+template class PrefixPeerMap<Best>;
 
 }  // namespace detail
 
@@ -333,7 +346,7 @@ std::size_t AdjRibIn::memory_bytes() const {
 
 // ---- LocRib --------------------------------------------------------------------------------------------
 
-BestChange LocRib::recompute(PrefixId prefix, const AdjRibIn& in, std::span<const PeerFacts> peers,
+BestChange LocRib::recompute(PrefixId prefix, AdjRibIn& in, std::span<const PeerFacts> peers,
                              const PeerFacts& self, const AttrTable& attrs) {
   const std::span<const RibEntry> entries = in.candidates(prefix);
   Best now;
@@ -353,14 +366,15 @@ BestChange LocRib::recompute(PrefixId prefix, const AdjRibIn& in, std::span<cons
     const Decision d = select_best(scratch_);
     now = Best{entries[d.winner].peer, entries[d.winner].attrs(), d.rule};
   }
-  if (prefix >= best_.size()) {
-    if (!now.has_route()) return {prefix, Best{}, now};
-    best_.resize(std::size_t{prefix} + 1);
+  Best* slot = in.map_.annex(prefix);
+  if (slot == nullptr) {  // never set in the Adj-RIB-In: no candidate, no best
+    assert(!now.has_route());
+    return {prefix, Best{}, now};
   }
-  BestChange change{prefix, best_[prefix], now};
+  BestChange change{prefix, *slot, now};
   if (change.old_best.has_route() && !now.has_route()) --count_;
   if (!change.old_best.has_route() && now.has_route()) ++count_;
-  best_[prefix] = now;
+  *slot = now;
   return change;
 }
 

@@ -33,6 +33,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/bgp_attrs.hpp"
@@ -63,6 +65,18 @@ struct RibEntry {
 
   AttrId attrs() const { return value & ~kStaleBit; }
   bool stale() const { return (value & kStaleBit) != 0; }
+};
+
+// The Loc-RIB entry of a prefix: which neighbour's route won, and why.
+struct Best {
+  PeerIndex peer = kNoPeer;
+  AttrId attrs = kNoAttrs;
+  Rule rule = Rule::OnlyCandidate;
+
+  bool has_route() const { return attrs != kNoAttrs; }
+  // Same route (the rule that chose it may differ).
+  bool same_route(const Best& o) const { return peer == o.peer && attrs == o.attrs; }
+  bool operator==(const Best&) const = default;
 };
 
 struct Route {
@@ -97,13 +111,24 @@ class PeerPositions {
   int shift_ = 64;
 };
 
+struct NoAnnex {};
+
 // (prefix, peer) -> non-zero value, prefix-major. The storage behind AdjRibIn and AdjRibOut.
+// Each prefix's slot also holds an `Annex`, which the map keeps but never reads: the Adj-RIB-In
+// keeps the Loc-RIB's best route there, in the cache line of the prefix's candidates.
+template <class Annex>
 class PrefixPeerMap {
  public:
   // Sets the value (0 erases); returns the previous value (0 = none).
   std::uint32_t set(PrefixId prefix, PeerIndex peer, std::uint32_t value);
   // Erases every entry of the prefix at once (what set(prefix, peer, 0) for each would do).
   void clear(PrefixId prefix);
+  // The prefix's annex; nullptr when the prefix has no slot (it was never set).
+  Annex* annex(PrefixId prefix) { return const_cast<Annex*>(std::as_const(*this).annex(prefix)); }
+  const Annex* annex(PrefixId prefix) const {
+    const Slot* at = slot_of(prefix);
+    return at == nullptr ? nullptr : &at->annex;
+  }
   std::uint32_t get(PrefixId prefix, PeerIndex peer) const;
   // Pointer to the stored value, for in-place changes to another non-zero value; nullptr if absent.
   std::uint32_t* find(PrefixId prefix, PeerIndex peer);
@@ -121,11 +146,15 @@ class PrefixPeerMap {
   // Up to two entries inline, e[0] first (value 0: none). Two, because a route reflector's client
   // has exactly two routes per prefix (one per reflector) for every prefix of the cluster: a spill
   // costs ~100 bytes more per prefix, ~9 GB over 10,000 clients.
-  struct Slot {
+  // An Adj-RIB-In's slots are aligned to half a cache line, so that reading one never touches two.
+  struct alignas(std::is_empty_v<Annex> ? alignof(RibEntry) : 32) Slot {
     RibEntry e[2];                   // the entries when spill == kNoSpill
     std::uint32_t spill = kNoSpill;  // else all entries (3 or more) live in spills_[spill]
+    [[no_unique_address]] Annex annex{};
     std::uint32_t inline_count() const { return (e[0].value != 0 ? 1U : 0U) + (e[1].value != 0 ? 1U : 0U); }
   };
+  // 20 bytes, and an Adj-RIB-In's 32 with its Loc-RIB entry: two to a cache line.
+  static_assert(sizeof(Slot) == (std::is_empty_v<Annex> ? 20 : 20 + sizeof(Annex)));
   struct Spill {
     std::vector<RibEntry> entries;  // at least 2 while in use
     PeerPositions index;            // built once entries exceed kIndexThreshold
@@ -148,6 +177,9 @@ class PrefixPeerMap {
   std::vector<std::uint32_t> free_spills_;
   std::size_t size_ = 0;
 };
+
+extern template class PrefixPeerMap<NoAnnex>;
+extern template class PrefixPeerMap<Best>;
 
 }  // namespace detail
 
@@ -185,22 +217,11 @@ class AdjRibIn {
   std::size_t memory_bytes() const;
 
  private:
+  friend class LocRib;  // its entries are the slots' annexes
   void count(PeerIndex peer, int delta);
-  detail::PrefixPeerMap map_;
+  detail::PrefixPeerMap<Best> map_;
   std::vector<std::uint32_t> counts_;  // per peer
   std::uint32_t local_count_ = 0;
-};
-
-// The Loc-RIB entry of a prefix: which neighbour's route won, and why.
-struct Best {
-  PeerIndex peer = kNoPeer;
-  AttrId attrs = kNoAttrs;
-  Rule rule = Rule::OnlyCandidate;
-
-  bool has_route() const { return attrs != kNoAttrs; }
-  // Same route (the rule that chose it may differ).
-  bool same_route(const Best& o) const { return peer == o.peer && attrs == o.attrs; }
-  bool operator==(const Best&) const = default;
 };
 
 // The outcome of one recomputation (style.md practice 6). Only a changed route is exported.
@@ -211,28 +232,34 @@ struct BestChange {
   bool changed() const { return !old_best.same_route(new_best); }
 };
 
+// The Loc-RIB of one speaker. Its entries live in the speaker's Adj-RIB-In, one per prefix slot
+// (a slot is then 32 bytes: the candidates and the best, one cache line), because the decision
+// process reads the candidates and writes the best together: in a 10,000-client reflector design
+// two rows were two cache misses for every route a client receives. So every call takes that
+// Adj-RIB-In, and clearing the Adj-RIB-In clears the Loc-RIB (reset both together).
 class LocRib {
  public:
   // Runs the decision process for `prefix` over the Adj-RIB-In candidates. `peers[i]` describes
   // PeerIndex i; `self` describes the speaker (used for kLocalPeer routes).
-  BestChange recompute(PrefixId prefix, const AdjRibIn& in, std::span<const PeerFacts> peers,
-                       const PeerFacts& self, const AttrTable& attrs);
+  BestChange recompute(PrefixId prefix, AdjRibIn& in, std::span<const PeerFacts> peers, const PeerFacts& self,
+                       const AttrTable& attrs);
   // The best route (an empty Best when there is none).
-  Best best(PrefixId prefix) const { return prefix < best_.size() ? best_[prefix] : Best{}; }
+  Best best(const AdjRibIn& in, PrefixId prefix) const {
+    const Best* b = in.map_.annex(prefix);
+    return b == nullptr ? Best{} : *b;
+  }
   std::size_t size() const { return count_; }  // prefixes with a route
-  void reserve(PrefixId prefix_bound) { best_.reserve(prefix_bound); }
-  PrefixId prefix_bound() const { return static_cast<PrefixId>(best_.size()); }
   // f(PrefixId, const Best&) for every prefix with a route, in increasing PrefixId order.
   template <class F>
-  void for_each(F&& f) const {
-    for (PrefixId p = 0; p < best_.size(); ++p) {
-      if (best_[p].has_route()) f(p, best_[p]);
+  void for_each(const AdjRibIn& in, F&& f) const {
+    for (PrefixId p = in.map_.prefix_begin(); p < in.map_.prefix_bound(); ++p) {
+      const Best& b = *in.map_.annex(p);
+      if (b.has_route()) f(p, b);
     }
   }
-  std::size_t memory_bytes() const { return best_.capacity() * sizeof(Best); }
+  std::size_t memory_bytes() const { return scratch_.capacity() * sizeof(Candidate); }  // rows: AdjRibIn's
 
  private:
-  std::vector<Best> best_;
   std::size_t count_ = 0;
   std::vector<Candidate> scratch_;
 };
@@ -272,10 +299,10 @@ class AdjRibOut {
   static constexpr std::size_t kDenseShare = 12;
 
  private:
-  detail::PrefixPeerMap map_;               // sparse prefixes
-  std::vector<std::uint32_t> dense_of_;     // PrefixId -> row in dense_, kNoRow when sparse
-  std::vector<std::vector<AttrId>> dense_;  // rows, by peer (kNoAttrs: nothing advertised)
-  std::size_t dense_size_ = 0;              // advertisements held in dense rows
+  detail::PrefixPeerMap<detail::NoAnnex> map_;  // sparse prefixes
+  std::vector<std::uint32_t> dense_of_;         // PrefixId -> row in dense_, kNoRow when sparse
+  std::vector<std::vector<AttrId>> dense_;      // rows, by peer (kNoAttrs: nothing advertised)
+  std::size_t dense_size_ = 0;                  // advertisements held in dense rows
   std::vector<std::uint32_t> counts_;
   static constexpr std::uint32_t kNoRow = 0xFFFFFFFFU;
   void make_dense(PrefixId prefix);

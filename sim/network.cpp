@@ -619,9 +619,10 @@ struct Network::Impl {
     }
     // The process's tables are gone.
     std::vector<bgp::PrefixId> all;
-    s.loc.for_each([&](bgp::PrefixId p, const bgp::Best&) { all.push_back(p); });
+    s.loc.for_each(s.in, [&](bgp::PrefixId p, const bgp::Best&) { all.push_back(p); });
     s.in = bgp::AdjRibIn();
     s.loc = bgp::LocRib();
+    s.rows_reserved = false;
     s.broadcast.clear();
     s.in_broadcast.clear();
     s.out = bgp::AdjRibOut();
@@ -1409,16 +1410,15 @@ struct Network::Impl {
     }
   }
 
-  // Sizes a speaker's Adj-RIB-In and Loc-RIB rows for every prefix known when it first learns a
-  // route: by then every speaker started with the run has originated its prefixes, and in a
-  // Calico design every node learns them all. Grown by doubling instead, the rows of a
+  // Sizes a speaker's Adj-RIB-In row (whose slots hold the Loc-RIB's entries too) for every prefix
+  // known when it first learns a route: by then every speaker started with the run has originated its
+  // prefixes, and in a Calico design every node learns them all. Grown by doubling instead, the rows of a
   // 10,000-node design end up about a third larger than their content (growth slack): ~1 GB
   // over 10,000 reflector clients. Prefixes interned later grow the rows as before.
   void reserve_rows(Speaker& sp) {
     sp.rows_reserved = true;
     const auto n = static_cast<bgp::PrefixId>(prefixes.size());
-    sp.in.reserve(n, static_cast<bgp::PeerIndex>(sp.slots.size()));
-    sp.loc.reserve(n);
+    sp.in.reserve(n, static_cast<bgp::PeerIndex>(sp.slots.size()));  // and the Loc-RIB's entries
   }
 
   void route_changed(SpeakerId sid, bgp::PrefixId pid) {
@@ -1587,10 +1587,10 @@ struct Network::Impl {
     all.clear();
     if (split) {
       for (bgp::PrefixId p : sp.broadcast)
-        if (const bgp::Best b = sp.loc.best(p); exportable(b)) all.emplace_back(p, b);
+        if (const bgp::Best b = sp.loc.best(sp.in, p); exportable(b)) all.emplace_back(p, b);
       std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     } else {
-      sp.loc.for_each([&](bgp::PrefixId p, const bgp::Best& b) { all.emplace_back(p, b); });
+      sp.loc.for_each(sp.in, [&](bgp::PrefixId p, const bgp::Best& b) { all.emplace_back(p, b); });
     }
     for (const auto& [p, b] : all) export_to(sl.speaker, sl.index, p, b);
     if (!sp.dirty.empty()) flush_speaker(sl.speaker);
@@ -1872,7 +1872,7 @@ void Network::reconfigure(const Topology& topology, const std::vector<SpeakerCon
         if (im.slots[id].state == State::Established) {
           auto& s2 = im.speakers[sid];
           std::vector<std::pair<bgp::PrefixId, bgp::Best>> all;
-          s2.loc.for_each([&](bgp::PrefixId p, const bgp::Best& b) { all.emplace_back(p, b); });
+          s2.loc.for_each(s2.in, [&](bgp::PrefixId p, const bgp::Best& b) { all.emplace_back(p, b); });
           for (const auto& [p, b] : all) im.export_to(sid, im.slots[id].index, p, b);
         }
     }
@@ -2002,7 +2002,7 @@ std::vector<RouteView> Network::routes(SpeakerId id) const {
   const auto& sp = im.speakers[id];
   std::vector<RouteView> out;
   for (bgp::PrefixId p = 0; p < sp.in.prefix_bound(); ++p) {
-    const bgp::Best best = sp.loc.best(p);
+    const bgp::Best best = sp.loc.best(sp.in, p);
     for (const auto& e : sp.in.candidates(p)) {
       if (e.attrs() == bgp::kNoAttrs) continue;
       RouteView r;

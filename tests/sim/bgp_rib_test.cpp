@@ -134,7 +134,7 @@ TEST(AdjRibIn, MatchesAReferenceMapUnderRandomChurn) {
 // Clearing a prefix is erasing each of its entries: inline (one or two), spilled, spilled with
 // the hash index; the other prefixes keep theirs, and a cleared prefix fills up again.
 TEST(PrefixPeerMap, ClearingAPrefixErasesEachOfItsEntriesAndNothingElse) {
-  detail::PrefixPeerMap map;
+  detail::PrefixPeerMap<detail::NoAnnex> map;
   const std::uint32_t sizes[] = {1, 2, 5, 40};
   for (PrefixId p = 0; p < 4; ++p)
     for (PeerIndex peer = 0; peer < sizes[p]; ++peer) map.set(p, peer, 100 + peer);
@@ -158,7 +158,7 @@ TEST(PrefixPeerMap, ClearingAPrefixErasesEachOfItsEntriesAndNothingElse) {
 // Slots start at the first prefix set, so that a map holding one high prefix is one slot; a lower
 // prefix later moves them, and every entry stays where it was.
 TEST(PrefixPeerMap, HoldsSlotsFromItsFirstPrefixOnUntilALowerOneComes) {
-  detail::PrefixPeerMap map;
+  detail::PrefixPeerMap<detail::NoAnnex> map;
   map.set(9000, 1, 5);
   EXPECT_EQ(map.prefix_begin(), 9000U);
   EXPECT_EQ(map.prefix_bound(), 9001U);
@@ -205,11 +205,11 @@ TEST(AdjRibIn, KeepsAFullMeshNodeCompact) {
   AdjRibIn in;
   for (PeerIndex peer = 0; peer < 9999; ++peer) in.update(peer, peer, 1 + peer);
   EXPECT_EQ(in.size(), 9999U);
-  EXPECT_LE(in.memory_bytes(), 9999U * 48);  // 20-byte slot + per-peer count, with vector slack
+  EXPECT_LE(in.memory_bytes(), 9999U * 72);  // 32-byte slot (with the Loc-RIB entry) + count, with slack
   AdjRibIn reserved;
   reserved.reserve(9999, 9999);
   for (PeerIndex peer = 0; peer < 9999; ++peer) reserved.update(peer, peer, 1 + peer);
-  EXPECT_EQ(reserved.memory_bytes(), 9999U * 24);  // exactly a slot and a count per route
+  EXPECT_EQ(reserved.memory_bytes(), 9999U * 36);  // exactly a slot and a count per route
 }
 
 TEST(AdjRibIn, KeepsARouteReflectorClientsTwoRoutesPerPrefixWithoutAllocating) {
@@ -220,7 +220,7 @@ TEST(AdjRibIn, KeepsARouteReflectorClientsTwoRoutesPerPrefixWithoutAllocating) {
     in.update(1, p, 2 + p);  // and the other
   }
   EXPECT_EQ(in.size(), 2000U);
-  EXPECT_EQ(in.memory_bytes(), 1000U * 20 + 3 * 4);  // the slots and the per-peer counts, nothing else
+  EXPECT_EQ(in.memory_bytes(), 1000U * 32 + 3 * 4);  // the slots and the per-peer counts, nothing else
   // A third route spills; losing one brings the other two back inline, the last filling the hole.
   in.update(2, 7, 99);
   ASSERT_EQ(in.candidates(7).size(), 3U);
@@ -267,6 +267,24 @@ class LocRibTest : public ::testing::Test {
   PeerFacts self;
 };
 
+// The Loc-RIB's entries live in the Adj-RIB-In's slots: a lower prefix arriving later moves the
+// slots, and every best moves with its candidates.
+TEST_F(LocRibTest, BestsStayWithTheirPrefixesWhenALowerPrefixArrivesLater) {
+  in.update(0, 500, path({65001}));
+  in.update(1, 500, path({65002, 65003}));
+  const BestChange first = recompute(500);
+  EXPECT_EQ(first.new_best.peer, 0U);
+  in.update(2, 3, path({65004}));
+  recompute(3);
+  EXPECT_EQ(loc.best(in, 500), first.new_best);
+  EXPECT_EQ(loc.best(in, 3).peer, 2U);
+  EXPECT_FALSE(loc.best(in, 4).has_route());
+  std::vector<PrefixId> seen;
+  loc.for_each(in, [&](PrefixId p, const Best&) { seen.push_back(p); });
+  EXPECT_EQ(seen, (std::vector<PrefixId>{3, 500}));
+  EXPECT_EQ(loc.size(), 2U);
+}
+
 TEST_F(LocRibTest, FirstRouteBecomesBest) {
   const AttrId a = path({65001});
   in.update(1, 0, a);
@@ -274,7 +292,7 @@ TEST_F(LocRibTest, FirstRouteBecomesBest) {
   EXPECT_TRUE(c.changed());
   EXPECT_FALSE(c.old_best.has_route());
   EXPECT_EQ(c.new_best, (Best{1, a, Rule::OnlyCandidate}));
-  EXPECT_EQ(loc.best(0), c.new_best);
+  EXPECT_EQ(loc.best(in, 0), c.new_best);
   EXPECT_EQ(loc.size(), 1U);
 }
 
@@ -321,8 +339,8 @@ TEST_F(LocRibTest, WithdrawingTheBestFallsBackAndWithdrawingAllLeavesNothing) {
   EXPECT_TRUE(c.changed());
   EXPECT_FALSE(c.new_best.has_route());
   EXPECT_EQ(loc.size(), 0U);
-  EXPECT_FALSE(loc.best(4).has_route());
-  EXPECT_FALSE(loc.best(1000).has_route());
+  EXPECT_FALSE(loc.best(in, 4).has_route());
+  EXPECT_FALSE(loc.best(in, 1000).has_route());
 }
 
 TEST_F(LocRibTest, RecomputingAnUnknownPrefixChangesNothing) {
@@ -345,7 +363,7 @@ TEST_F(LocRibTest, ReleasingAPeerThenRecomputingWithdrawsItsBests) {
   EXPECT_FALSE(changes[0].new_best.has_route());
   EXPECT_EQ(changes[1].new_best.peer, 2U);
   std::vector<PrefixId> seen;
-  loc.for_each([&](PrefixId p, const Best&) { seen.push_back(p); });
+  loc.for_each(in, [&](PrefixId p, const Best&) { seen.push_back(p); });
   EXPECT_EQ(seen, (std::vector<PrefixId>{1}));
 }
 
