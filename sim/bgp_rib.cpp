@@ -116,10 +116,10 @@ std::uint32_t PrefixPeerMap<Annex>::set(PrefixId prefix, PeerIndex peer, std::ui
     }
     if (prefix - base_ >= slots_.size()) slots_.resize(std::size_t{prefix - base_} + 1);
   }
-  Slot& at = slots_[prefix - base_];
-  if (at.spill == kNoSpill) {
-    RibEntry* e = at.e;
-    const std::uint32_t n = at.inline_count();
+  Slot& slot = slots_[prefix - base_];  // in range now
+  if (slot.spill == kNoSpill) {
+    RibEntry* e = slot.e;
+    const std::uint32_t n = slot.inline_count();
     for (std::uint32_t i = 0; i < n; ++i) {
       if (e[i].peer != peer) continue;
       const std::uint32_t old = e[i].value;
@@ -139,13 +139,12 @@ std::uint32_t PrefixPeerMap<Annex>::set(PrefixId prefix, PeerIndex peer, std::ui
       return 0;
     }
     const std::uint32_t id = new_spill();  // may reallocate spills_, not slots_
-    spills_[id].entries = {at.e[0], at.e[1], RibEntry{peer, value}};
-    at.e[0] = at.e[1] = RibEntry{};
-    at.spill = id;
+    spills_[id].entries = {slot.e[0], slot.e[1], RibEntry{peer, value}};
+    slot.e[0] = slot.e[1] = RibEntry{};
+    slot.spill = id;
     return 0;
   }
 
-  Slot& slot = at;
   Spill& sp = spills_[slot.spill];
   const std::uint32_t pos = sp.position(peer);
   if (pos != PeerPositions::kAbsent) {
@@ -186,8 +185,9 @@ std::uint32_t PrefixPeerMap<Annex>::set(PrefixId prefix, PeerIndex peer, std::ui
 
 template <class Annex>
 void PrefixPeerMap<Annex>::clear(PrefixId prefix) {
-  if (prefix - base_ >= slots_.size()) return;
-  Slot& slot = slots_[prefix - base_];
+  Slot* at = slot_of(prefix);
+  if (at == nullptr) return;
+  Slot& slot = *at;
   if (slot.spill == kNoSpill) {
     size_ -= slot.inline_count();
   } else {
@@ -215,8 +215,9 @@ std::uint32_t PrefixPeerMap<Annex>::get(PrefixId prefix, PeerIndex peer) const {
 
 template <class Annex>
 std::uint32_t* PrefixPeerMap<Annex>::find(PrefixId prefix, PeerIndex peer) {
-  if (prefix - base_ >= slots_.size()) return nullptr;
-  Slot& slot = slots_[prefix - base_];
+  Slot* at = slot_of(prefix);
+  if (at == nullptr) return nullptr;
+  Slot& slot = *at;
   if (slot.spill == kNoSpill) {
     for (RibEntry& e : slot.e)
       if (e.value != 0 && e.peer == peer) return &e.value;

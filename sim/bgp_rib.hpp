@@ -5,12 +5,13 @@
 // Storage is prefix-major and flat, because the decision process needs every neighbour's route for one
 // prefix, and because a 10,000-node full mesh gives each speaker 9,999 neighbours that announce one prefix
 // each (about 10^8 routes in the whole simulation):
-//  - a vector indexed by PrefixId holds a 20-byte slot per prefix; a prefix with one or two routes keeps
-//    them inline (peer, attribute id) with no allocation (two: a route reflector's client);
+//  - a vector indexed by PrefixId (from the first prefix set on) holds a 20-byte slot per prefix; a prefix
+//    with one or two routes keeps them inline (peer, attribute id) with no allocation (two: a route
+//    reflector's client). An Adj-RIB-In's slot also holds the prefix's Loc-RIB entry (32 bytes in all),
+//    so that the decision process reads the candidates and writes the best in one cache line;
 //  - a prefix with three or more routes spills them into an unordered vector, indexed by a small
-//  open-addressing
-//    hash (peer -> position) once it holds more than 16 (a node's own prefix in a full mesh's Adj-RIB-Out
-//    reaches 9,999 entries);
+//    open-addressing hash (peer -> position) once it holds more than 16 (a node's own prefix in a full
+//    mesh's Adj-RIB-Out reaches 9,999 entries);
 //  - per-neighbour operations (session down: release every route of a peer) scan the prefixes, which is
 //    linear and rare.
 // Entries within a prefix are in no particular order (deterministic for a given history); the decision
@@ -167,6 +168,7 @@ class PrefixPeerMap {
     const PrefixId i = prefix - base_;  // wraps below base_
     return i < slots_.size() ? &slots_[i] : nullptr;
   }
+  Slot* slot_of(PrefixId prefix) { return const_cast<Slot*>(std::as_const(*this).slot_of(prefix)); }
   // slots_[i] is the slot of prefix base_ + i. The base is the first prefix ever set, until a
   // lower one comes (then 0, for good): a speaker whose Adj-RIB-Out holds only its own prefix
   // (a reflector's client, a mesh or rack node) keeps one slot instead of one per lower prefix

@@ -1526,7 +1526,8 @@ struct Network::Impl {
     bgp::AttrId get(const ExportKey& k, Make&& make) {
       if ((size_ + 1) * 4 > table_.size() * 3) grow();
       const std::size_t mask = table_.size() - 1;
-      for (std::size_t i = ExportKeyHash{}(k)&mask;; i = (i + 1) & mask) {
+      const std::size_t hash = ExportKeyHash{}(k);
+      for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
         Entry& e = table_[i];
         if (e.value == bgp::kNoAttrs) {  // not there: interned ids are never kNoAttrs
           e = {k, make()};
