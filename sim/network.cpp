@@ -1412,9 +1412,9 @@ struct Network::Impl {
 
   // Sizes a speaker's Adj-RIB-In row (whose slots hold the Loc-RIB's entries too) for every prefix
   // known when it first learns a route: by then every speaker started with the run has originated its
-  // prefixes, and in a Calico design every node learns them all. Grown by doubling instead, the rows of a
-  // 10,000-node design end up about a third larger than their content (growth slack): ~1 GB
-  // over 10,000 reflector clients. Prefixes interned later grow the rows as before.
+  // prefixes, and in a Calico design every node learns them all. Grown by doubling instead, rows end up
+  // about half as large again as their content (heaptrack, 3,000 reflector clients: 269.9 MB of
+  // Adj-RIB-In slots for 180 MB of routes). Prefixes interned later grow the rows as before.
   void reserve_rows(Speaker& sp) {
     sp.rows_reserved = true;
     const auto n = static_cast<bgp::PrefixId>(prefixes.size());
